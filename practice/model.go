@@ -1,0 +1,44 @@
+package practice
+
+import "time"
+
+// Model is one practice model, normalised. Its JSON field names are the contract of SPEC §3.
+type Model struct {
+	ID              string    `json:"id"`
+	URL             string    `json:"url"`
+	Lang            string    `json:"lang"`
+	Title           string    `json:"title"`
+	Summary         string    `json:"summary"`
+	Location        string    `json:"location,omitempty"`
+	RegionsRaw      []string  `json:"regions_raw"`
+	Region          []string  `json:"region"`
+	WellbeingCounty []string  `json:"wellbeing_county"`
+	Municipality    []string  `json:"municipality"`
+	Funders         []string  `json:"funders"`
+	Authors         []string  `json:"authors"`
+	Created         Date      `json:"created"`
+	Modified        Date      `json:"modified"`
+	Phase           string    `json:"phase"`
+	Topics          []string  `json:"topics"`
+	Phenomena       []string  `json:"phenomena"`
+	TargetGroups    []string  `json:"target_groups"`
+	Sections        []Section `json:"sections"`
+	Links           []Link    `json:"links"`
+	Programme       string    `json:"programme,omitempty"`
+	FetchedAt       time.Time `json:"fetched_at"`
+}
+
+// Section is one long text section of a model, under the heading the page gave it.
+type Section struct {
+	Heading string `json:"heading"`
+	Text    string `json:"text"`
+}
+
+// Link is an attachment or link listed under "Liitteet ja linkit".
+type Link struct {
+	Title string `json:"title"`
+	URL   string `json:"url,omitempty"`
+}
+
+// National is the region value of models that cover the whole country.
+const National = "Valtakunnallinen"

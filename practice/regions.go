@@ -1,0 +1,123 @@
+package practice
+
+import (
+	_ "embed"
+	"slices"
+	"strings"
+	"sync"
+)
+
+//go:embed regions.tsv
+var regionsTSV string
+
+// Place is where one region value points in the Finnish hierarchy. Region is a maakunta or
+// National; County and Municipality are empty when the value does not name one.
+type Place struct {
+	Region       string
+	County       string
+	Municipality string
+}
+
+// Regions are the normalised region facets of a model.
+type Regions struct {
+	Region          []string
+	WellbeingCounty []string
+	Municipality    []string
+	// Unknown holds the values that matched no known name; they stay in regions_raw.
+	Unknown []string
+}
+
+// Gazetteer maps names of Finnish regions, wellbeing services counties, municipalities and
+// their well-known aliases and inflected forms onto Places.
+type Gazetteer struct{ places map[string]Place }
+
+var (
+	defaultGazetteer     *Gazetteer
+	defaultGazetteerOnce sync.Once
+)
+
+// DefaultGazetteer returns the gazetteer built from the embedded 2025 classification.
+func DefaultGazetteer() *Gazetteer {
+	defaultGazetteerOnce.Do(func() { defaultGazetteer = parseGazetteer(regionsTSV) })
+	return defaultGazetteer
+}
+
+func parseGazetteer(tsv string) *Gazetteer {
+	g := &Gazetteer{places: map[string]Place{}}
+	for _, line := range strings.Split(tsv, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 5 {
+			continue
+		}
+		g.places[regionKey(f[0])] = Place{Region: f[2], County: f[3], Municipality: f[4]}
+	}
+	for _, n := range []string{National, "Koko Suomi", "Koko maa", "Valtakunnallisesti", "Kansallinen", "Nationell", "National", "Nationwide"} {
+		g.places[regionKey(n)] = Place{Region: National}
+	}
+	return g
+}
+
+func regionKey(s string) string {
+	s = strings.NewReplacer("–", "-", "—", "-", "\u00a0", " ").Replace(s)
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.ReplaceAll(s, " - ", "-")
+	return strings.ToLower(strings.Trim(s, " .;:,"))
+}
+
+// Lookup returns the place a single name points to.
+func (g *Gazetteer) Lookup(name string) (Place, bool) {
+	p, ok := g.places[regionKey(name)]
+	return p, ok
+}
+
+// splitRegion breaks a free-text value such as "Keusote/ Keski-Uusimaa" or
+// "Tampere, Nokia ja Ylöjärvi" into the names it lists.
+var splitRegion = strings.NewReplacer("/", "\x00", ",", "\x00", ";", "\x00", " ja ", "\x00", " sekä ", "\x00", "+", "\x00", "&", "\x00", "\n", "\x00")
+
+// Places returns every place a value names: the whole value when it is a known name, else
+// each of the names it lists. Names it cannot place are returned as unknown.
+func (g *Gazetteer) Places(value string) (places []Place, unknown []string) {
+	if p, ok := g.Lookup(value); ok {
+		return []Place{p}, nil
+	}
+	for _, part := range strings.Split(splitRegion.Replace(value), "\x00") {
+		part = strings.TrimSpace(part)
+		if regionKey(part) == "" {
+			continue
+		}
+		if p, ok := g.Lookup(part); ok {
+			places = append(places, p)
+		} else {
+			unknown = append(unknown, part)
+		}
+	}
+	return places, unknown
+}
+
+// Normalize maps the region values of a page onto deduplicated maakunta, hyvinvointialue and
+// kunta names, in the order they were first named.
+func (g *Gazetteer) Normalize(values []string) Regions {
+	var r Regions
+	for _, v := range values {
+		places, unknown := g.Places(v)
+		for _, p := range places {
+			r.Region = appendNew(r.Region, p.Region)
+			r.WellbeingCounty = appendNew(r.WellbeingCounty, p.County)
+			r.Municipality = appendNew(r.Municipality, p.Municipality)
+		}
+		for _, u := range unknown {
+			r.Unknown = appendNew(r.Unknown, u)
+		}
+	}
+	return r
+}
+
+func appendNew(list []string, v string) []string {
+	if v == "" || slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}

@@ -42,3 +42,21 @@ type Link struct {
 
 // National is the region value of models that cover the whole country.
 const National = "Valtakunnallinen"
+
+// WithEmptyLists returns m with every absent list as an empty one, so that documents read the
+// same whether a page left a field out or left it empty.
+func (m Model) WithEmptyLists() Model {
+	for _, l := range []*[]string{&m.RegionsRaw, &m.Region, &m.WellbeingCounty, &m.Municipality, &m.Funders,
+		&m.Authors, &m.Topics, &m.Phenomena, &m.TargetGroups} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if m.Sections == nil {
+		m.Sections = []Section{}
+	}
+	if m.Links == nil {
+		m.Links = []Link{}
+	}
+	return m
+}

@@ -27,9 +27,13 @@ func main() {
 	var rows []row
 	for _, r := range read(filepath.Join(*src, "municipalities.csv")) {
 		// code,name_fi,name_sv,maakunta_code,maakunta_fi,hyvinvointialue_fi,...
-		rows = append(rows, row{r[1], "kunta", r[4], county(r[5]), r[1]})
+		hva := county(r[5])
+		if r[6] == "91" { // Åland is outside the reform: its municipalities have no county
+			hva = ""
+		}
+		rows = append(rows, row{r[1], "kunta", r[4], hva, r[1]})
 		if r[2] != "" && r[2] != r[1] {
-			rows = append(rows, row{r[2], "kunta_sv", r[4], county(r[5]), r[1]})
+			rows = append(rows, row{r[2], "kunta_sv", r[4], hva, r[1]})
 		}
 	}
 	for _, r := range read(filepath.Join(*src, "aliases.csv")) {

@@ -1,0 +1,350 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/mallihaku/mallihaku/practice"
+)
+
+// ErrNotFound means no model has the ID asked for.
+var ErrNotFound = errors.New("no such model")
+
+const (
+	pointerFile     = "CURRENT"
+	buildingSuffix  = ".building"
+	metaMapping     = "mallihaku.mapping_version"
+	metaAnalyzer    = "mallihaku.analyzer"
+	batchSize       = 200
+	generationsKept = 2 // the live one and the previous one, as a fallback
+)
+
+// Index is the live search index of one data folder: the current generation, behind a bleve
+// IndexAlias so that a new generation is switched in without a search ever seeing none.
+type Index struct {
+	dir    string
+	log    *slog.Logger
+	alias  bleve.IndexAlias
+	terms  analysis.Analyzer
+	mu     sync.RWMutex // guards gen and idx; writers of the live index hold it for reading
+	gen    string
+	idx    bleve.Index
+	writes sync.Mutex // one writer at a time: an incremental update or a generation switch
+	// version changes on every write, so caches of search results can tell they are stale.
+	version atomic.Uint64
+}
+
+// Open opens the index in dir/index, creating an empty first generation when there is none.
+// Unfinished generations left by an interrupted build are removed.
+func Open(dir string, log *slog.Logger) (*Index, error) {
+	root := filepath.Join(dir, "index")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	analyzer := newMapping().AnalyzerNamed(TextAnalyzer)
+	if analyzer == nil {
+		return nil, fmt.Errorf("open index: analyzer %q is not available", TextAnalyzer)
+	}
+	ix := &Index{dir: root, log: log, alias: bleve.NewIndexAlias(), terms: analyzer}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), buildingSuffix) {
+			log.Info("removing unfinished index generation", "generation", e.Name())
+			os.RemoveAll(filepath.Join(root, e.Name()))
+		}
+	}
+	gen, err := ix.readPointer()
+	if err == nil {
+		idx, openErr := bleve.Open(filepath.Join(root, gen))
+		if openErr == nil {
+			ix.install(gen, idx)
+			ix.checkMeta(idx)
+			return ix, nil
+		}
+		log.Error("current index generation does not open; starting empty", "generation", gen, "err", openErr)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	if _, err := ix.Build(context.Background(), func(context.Context, func(practice.Model) error) error { return nil }); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *Index) checkMeta(idx bleve.Index) {
+	v, _ := idx.GetInternal([]byte(metaMapping))
+	a, _ := idx.GetInternal([]byte(metaAnalyzer))
+	if string(v) != strconv.Itoa(MappingVersion) || string(a) != TextAnalyzer {
+		ix.log.Warn("index was built with another mapping or analyzer; run `mallihaku crawl --reparse` to rebuild it",
+			"index_mapping", string(v), "index_analyzer", string(a), "want_mapping", MappingVersion, "want_analyzer", TextAnalyzer)
+	}
+}
+
+func (ix *Index) readPointer() (string, error) {
+	b, err := os.ReadFile(filepath.Join(ix.dir, pointerFile))
+	if err != nil {
+		return "", err
+	}
+	gen := strings.TrimSpace(string(b))
+	if gen == "" || strings.ContainsAny(gen, `/\`) {
+		return "", fmt.Errorf("index pointer %q is damaged", gen)
+	}
+	return gen, nil
+}
+
+// writePointer replaces the pointer file atomically: write, fsync, rename.
+func (ix *Index) writePointer(gen string) error {
+	tmp := filepath.Join(ix.dir, pointerFile+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(gen + "\n"); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(ix.dir, pointerFile)); err != nil {
+		return err
+	}
+	if d, err := os.Open(ix.dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func (ix *Index) install(gen string, idx bleve.Index) (old bleve.Index) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	old = ix.idx
+	if old == nil {
+		ix.alias.Add(idx)
+	} else {
+		ix.alias.Swap([]bleve.Index{idx}, []bleve.Index{old})
+	}
+	ix.gen, ix.idx = gen, idx
+	ix.version.Add(1)
+	return old
+}
+
+// Build makes a new generation from what fill puts into it, checks that it opens and holds
+// what was put, and only then switches searches to it. A failed or cancelled build leaves the
+// live generation untouched. It returns the number of models in the new generation.
+func (ix *Index) Build(ctx context.Context, fill func(ctx context.Context, put func(practice.Model) error) error) (int, error) {
+	ix.writes.Lock()
+	defer ix.writes.Unlock()
+	gen := time.Now().UTC().Format("20060102T150405.000000000")
+	building := filepath.Join(ix.dir, gen+buildingSuffix)
+	idx, err := bleve.New(building, newMapping())
+	if err != nil {
+		return 0, fmt.Errorf("build index: %w", err)
+	}
+	fail := func(err error) (int, error) {
+		idx.Close()
+		os.RemoveAll(building)
+		return 0, fmt.Errorf("build index: %w", err)
+	}
+	batch := idx.NewBatch()
+	ids := map[string]bool{}
+	put := func(m practice.Model) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		doc, err := document(m)
+		if err != nil {
+			return err
+		}
+		ids[m.ID] = true
+		if err := batch.Index(m.ID, doc); err != nil {
+			return err
+		}
+		if batch.Size() >= batchSize {
+			if err := idx.Batch(batch); err != nil {
+				return err
+			}
+			batch.Reset()
+		}
+		return nil
+	}
+	if err := fill(ctx, put); err != nil {
+		return fail(err)
+	}
+	if err := idx.Batch(batch); err != nil {
+		return fail(err)
+	}
+	if err := idx.SetInternal([]byte(metaMapping), []byte(strconv.Itoa(MappingVersion))); err != nil {
+		return fail(err)
+	}
+	if err := idx.SetInternal([]byte(metaAnalyzer), []byte(TextAnalyzer)); err != nil {
+		return fail(err)
+	}
+	if err := idx.Close(); err != nil {
+		return fail(err)
+	}
+	final := filepath.Join(ix.dir, gen)
+	if err := os.Rename(building, final); err != nil {
+		os.RemoveAll(building)
+		return 0, fmt.Errorf("build index: %w", err)
+	}
+	idx, err = bleve.Open(final)
+	if err != nil {
+		os.RemoveAll(final)
+		return 0, fmt.Errorf("build index: new generation does not open: %w", err)
+	}
+	if n, err := idx.DocCount(); err != nil || int(n) != len(ids) {
+		idx.Close()
+		os.RemoveAll(final)
+		return 0, fmt.Errorf("build index: new generation holds %d models, want %d (%v)", n, len(ids), err)
+	}
+	if err := ix.writePointer(gen); err != nil {
+		idx.Close()
+		os.RemoveAll(final)
+		return 0, fmt.Errorf("build index: %w", err)
+	}
+	if old := ix.install(gen, idx); old != nil {
+		// Swap does not close the old index; in-flight searches on it hold the alias's read
+		// lock, which Swap waited for, so it is safe to close now.
+		old.Close()
+	}
+	ix.removeOldGenerations(gen)
+	ix.log.Info("index generation switched", "generation", gen, "models", len(ids))
+	return len(ids), nil
+}
+
+// removeOldGenerations keeps the live generation and the one before it.
+func (ix *Index) removeOldGenerations(live string) {
+	entries, err := os.ReadDir(ix.dir)
+	if err != nil {
+		return
+	}
+	var gens []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasSuffix(e.Name(), buildingSuffix) && e.Name() != live {
+			gens = append(gens, e.Name())
+		}
+	}
+	// Names sort by build time; keep the newest generationsKept-1 of the others.
+	for i := 0; i < len(gens)-(generationsKept-1); i++ {
+		os.RemoveAll(filepath.Join(ix.dir, gens[i]))
+	}
+}
+
+// Put adds or replaces one model in the live generation.
+func (ix *Index) Put(m practice.Model) error {
+	doc, err := document(m)
+	if err != nil {
+		return err
+	}
+	ix.writes.Lock()
+	defer ix.writes.Unlock()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if err := ix.idx.Index(m.ID, doc); err != nil {
+		return fmt.Errorf("index %s: %w", m.ID, err)
+	}
+	ix.version.Add(1)
+	return nil
+}
+
+// Delete removes one model from the live generation.
+func (ix *Index) Delete(id string) error {
+	ix.writes.Lock()
+	defer ix.writes.Unlock()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if err := ix.idx.Delete(id); err != nil {
+		return fmt.Errorf("delete %s: %w", id, err)
+	}
+	ix.version.Add(1)
+	return nil
+}
+
+// Search runs a bleve request on the live generation.
+func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return ix.alias.SearchInContext(ctx, req)
+}
+
+// Model returns the stored document of one model.
+func (ix *Index) Model(ctx context.Context, id string) (practice.Model, error) {
+	req := bleve.NewSearchRequest(query.NewDocIDQuery([]string{id}))
+	req.Fields = []string{FieldModel}
+	res, err := ix.Search(ctx, req)
+	if err != nil {
+		return practice.Model{}, err
+	}
+	if len(res.Hits) == 0 {
+		return practice.Model{}, ErrNotFound
+	}
+	return DecodeModel(res.Hits[0].Fields)
+}
+
+// DecodeModel reads the stored document from a hit's fields (requested with FieldModel).
+func DecodeModel(fields map[string]any) (practice.Model, error) {
+	var m practice.Model
+	s, ok := fields[FieldModel].(string)
+	if !ok {
+		return m, errors.New("hit has no stored model")
+	}
+	err := json.Unmarshal([]byte(s), &m)
+	return m, err
+}
+
+// Count returns the number of models in the live generation.
+func (ix *Index) Count() (uint64, error) { return ix.alias.DocCount() }
+
+// Generation names the live generation.
+func (ix *Index) Generation() string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.gen
+}
+
+// Terms returns the terms the text analyzer makes of s: empty for stop words and punctuation.
+func (ix *Index) Terms(s string) []string {
+	var terms []string
+	for _, tok := range ix.terms.Analyze([]byte(s)) {
+		terms = append(terms, string(tok.Term))
+	}
+	return terms
+}
+
+// Version changes whenever the searchable content changes.
+func (ix *Index) Version() uint64 { return ix.version.Load() }
+
+// Close closes the live generation.
+func (ix *Index) Close() error {
+	ix.writes.Lock()
+	defer ix.writes.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx == nil {
+		return nil
+	}
+	err := ix.idx.Close()
+	ix.idx = nil
+	return err
+}

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestPageStateAndCachedBodySurviveReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Page{URL: "https://innokyla.fi/fi/toimintamalli/a", ETag: `W/"1"`, Status: 200, ContentHash: "h"}
+	if err := s.PutPage(p, []byte("<html>Innokylä</html>")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutJob(Job{Mode: "full", State: "done"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s, err = Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, ok, err := s.Page(p.URL)
+	if err != nil || !ok || got.ETag != p.ETag {
+		t.Fatalf("Page = %+v, %v, %v", got, ok, err)
+	}
+	body, err := s.Body(p.URL)
+	if err != nil || string(body) != "<html>Innokylä</html>" {
+		t.Fatalf("Body = %q, %v", body, err)
+	}
+	jobs, err := s.Jobs(10)
+	if err != nil || len(jobs) != 1 || jobs[0].ID != 1 {
+		t.Fatalf("Jobs = %+v, %v", jobs, err)
+	}
+}
+
+func TestSecondOpenerFailsQuicklyWithAClearError(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := Open(dir, 50*time.Millisecond); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open = %v, want ErrLocked", err)
+	}
+}

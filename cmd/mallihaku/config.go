@@ -1,0 +1,149 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// errUsage marks errors in how a command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// config is every setting of every command; each command registers the flags it takes.
+// Precedence: defaults < MALLIHAKU_<FLAG> environment variables < flags.
+type config struct {
+	Addr         string
+	Data         string
+	Site         string
+	Full         bool
+	Reparse      bool
+	Region       []string
+	Phase        []string
+	JSON         bool
+	Rate         float64
+	Concurrency  int
+	ContactURL   string
+	Schedule     string
+	FullSchedule string
+	AdminToken   string
+	LogLevel     string
+	OpenTimeout  time.Duration
+}
+
+const projectURL = "https://github.com/mallihaku/mallihaku"
+
+type listFlag struct{ list *[]string }
+
+func (l listFlag) String() string {
+	if l.list == nil {
+		return ""
+	}
+	return strings.Join(*l.list, ",")
+}
+func (l listFlag) Set(v string) error { *l.list = append(*l.list, v); return nil }
+
+// flagSet returns the flags of one command, bound to cfg. The names given select which of the
+// shared flags the command takes.
+func flagSet(name string, cfg *config, stderr io.Writer, flags ...string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	all := map[string]func(){
+		"addr": func() { fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to serve HTTP on") },
+		"data": func() {
+			fs.StringVar(&cfg.Data, "data", "", "data folder (index, crawl state, page cache, job history)")
+		},
+		"site": func() { fs.StringVar(&cfg.Site, "site", "", "base URL of the site to crawl, e.g. https://innokyla.fi") },
+		"full": func() {
+			fs.BoolVar(&cfg.Full, "full", false, "fetch every page again and build a new index generation")
+		},
+		"reparse": func() {
+			fs.BoolVar(&cfg.Reparse, "reparse", false, "re-normalise every model from the page cache, without the network")
+		},
+		"region":      func() { fs.Var(listFlag{&cfg.Region}, "region", "only models of this region (repeatable)") },
+		"phase":       func() { fs.Var(listFlag{&cfg.Phase}, "phase", "only models in this phase (repeatable)") },
+		"json":        func() { fs.BoolVar(&cfg.JSON, "json", false, "print results as JSON") },
+		"rate":        func() { fs.Float64Var(&cfg.Rate, "rate", 1, "requests per second per host (politeness)") },
+		"concurrency": func() { fs.IntVar(&cfg.Concurrency, "concurrency", 2, "requests in flight per host") },
+		"contact-url": func() {
+			fs.StringVar(&cfg.ContactURL, "contact-url", projectURL, "contact URL in the crawler's User-Agent")
+		},
+		"schedule": func() {
+			fs.StringVar(&cfg.Schedule, "schedule", "0 2 * * 1-6", "cron schedule of incremental reindexes (Europe/Helsinki)")
+		},
+		"full-schedule": func() {
+			fs.StringVar(&cfg.FullSchedule, "full-schedule", "0 2 * * 0", "cron schedule of full reindexes (Europe/Helsinki)")
+		},
+		"admin-token": func() {
+			fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token of the admin API (at least 16 characters); admin routes are off without one")
+		},
+		"log-level": func() { fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error") },
+		"open-timeout": func() {
+			fs.DurationVar(&cfg.OpenTimeout, "open-timeout", 5*time.Second, "how long to wait for a data folder another process holds")
+		},
+	}
+	for _, f := range append(flags, "log-level", "open-timeout") {
+		all[f]()
+	}
+	return fs
+}
+
+// parse applies the environment, then the command line.
+func parse(fs *flag.FlagSet, args, env []string) error {
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "MALLIHAKU_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := vars[name]; ok && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				envErr = fmt.Errorf("%w: %s=%q: %v", errUsage, name, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+// logConfig logs the effective configuration, secrets redacted.
+func logConfig(log *slog.Logger, command string, fs *flag.FlagSet) {
+	var attrs []any
+	fs.VisitAll(func(f *flag.Flag) {
+		v := f.Value.String()
+		if f.Name == "admin-token" && v != "" {
+			v = "[redacted]"
+		}
+		attrs = append(attrs, f.Name, v)
+	})
+	log.Info("configuration", append([]any{"command", command}, attrs...)...)
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("%w: --log-level %q: want debug, info, warn or error", errUsage, level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}

@@ -1,0 +1,378 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mallihaku/mallihaku/crawler"
+	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/sample"
+	"github.com/mallihaku/mallihaku/search"
+	"github.com/mallihaku/mallihaku/web"
+)
+
+// version is the release; builds may set it with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+const usage = `mallihaku searches Finnish social and health practice models.
+
+Commands:
+  demo     start the built-in sample site, crawl and index it, and serve search
+  serve    serve search from a data folder (and reindex a site on a schedule)
+  crawl    one crawl-and-index run
+  search   search from the terminal
+  inspect  show what mallihaku reads from one page (a URL or a file)
+  version  print the version, Go version and analyzer
+
+Run "mallihaku COMMAND --help" for a command's flags. Every flag can also be set with an
+environment variable MALLIHAKU_<FLAG> (upper case, - as _); flags win.
+`
+
+func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: no command given", errUsage)
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "demo":
+		err = runDemo(ctx, rest, env, stdout, stderr)
+	case "serve":
+		err = runServe(ctx, rest, env, stdout, stderr)
+	case "crawl":
+		err = runCrawl(ctx, rest, env, stdout, stderr)
+	case "search":
+		err = runSearch(ctx, rest, env, stdout, stderr)
+	case "inspect":
+		err = runInspect(ctx, rest, env, stdout, stderr)
+	case "version":
+		err = runVersion(rest, env, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func userAgent(contact string) string {
+	return fmt.Sprintf("mallihaku/%s (+%s)", version, contact)
+}
+
+func runVersion(args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flagSet("version", &cfg, stderr)
+	if err := parse(fs, args, env); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "mallihaku %s\ngo %s %s/%s\nanalyzer %s\n", version, strings.TrimPrefix(runtime.Version(), "go"),
+		runtime.GOOS, runtime.GOARCH, analyzerName())
+	return nil
+}
+
+// analyzerName is the Finnish analysis in use.
+func analyzerName() string { return "snowball" }
+
+// runDemo serves the embedded sample site on a loopback port, crawls and indexes it with the
+// rate limit lifted, and serves search until interrupted.
+func runDemo(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flagSet("demo", &cfg, stderr, "addr", "data", "contact-url")
+	if err := parse(fs, args, env); err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	logConfig(log, "demo", fs)
+	if cfg.Data == "" {
+		dir, err := os.MkdirTemp("", "mallihaku-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.Data = dir
+	}
+	site, stopSite, err := sample.Start(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopSite()
+	log.Info("sample site started", "url", site)
+	cfg.Site, cfg.Rate, cfg.Concurrency = site, 0, 4
+
+	a, err := openApp(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	job, err := a.reindexer.Reindex(ctx, indexer.Full, "demo")
+	if err != nil {
+		return fmt.Errorf("demo crawl: %w", err)
+	}
+	fmt.Fprintf(stdout, "indexed %d practice models from the sample site %s\n", job.Counts["indexed"], site)
+	return a.serve(ctx, cfg.Addr, stdout)
+}
+
+func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flagSet("serve", &cfg, stderr, "addr", "data", "site", "schedule", "full-schedule", "rate", "concurrency", "contact-url", "admin-token")
+	if err := parse(fs, args, env); err != nil {
+		return err
+	}
+	if cfg.Data == "" {
+		return fmt.Errorf("%w: serve needs --data DIR", errUsage)
+	}
+	if cfg.AdminToken != "" && len(cfg.AdminToken) < 16 {
+		return fmt.Errorf("%w: --admin-token must be at least 16 characters", errUsage)
+	}
+	log, err := newLogger(stderr, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	logConfig(log, "serve", fs)
+	a, err := openApp(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if a.reindexer != nil {
+		stop, err := a.schedule(ctx, cfg.Schedule, cfg.FullSchedule)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	return a.serve(ctx, cfg.Addr, stdout)
+}
+
+func runCrawl(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flagSet("crawl", &cfg, stderr, "data", "site", "full", "reparse", "rate", "concurrency", "contact-url")
+	if err := parse(fs, args, env); err != nil {
+		return err
+	}
+	if cfg.Data == "" || (cfg.Site == "" && !cfg.Reparse) {
+		return fmt.Errorf("%w: crawl needs --data DIR and --site URL (or --reparse)", errUsage)
+	}
+	log, err := newLogger(stderr, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	logConfig(log, "crawl", fs)
+	if cfg.Site == "" {
+		cfg.Site = "http://localhost" // --reparse reads only the page cache
+	}
+	a, err := openApp(cfg, log, withProgress(stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	mode := indexer.Incremental
+	switch {
+	case cfg.Reparse:
+		mode = indexer.Reparse
+	case cfg.Full:
+		mode = indexer.Full
+	}
+	job, err := a.reindexer.Reindex(ctx, mode, "cli")
+	printCounts(stdout, job.Counts)
+	if err != nil {
+		return fmt.Errorf("crawl did not complete: %w", err)
+	}
+	n, _ := a.index.Count()
+	fmt.Fprintf(stdout, "done: %d models in the index\n", n)
+	return nil
+}
+
+func printCounts(w io.Writer, counts map[string]int) {
+	keys := []string{"discovered", "fetched", "not_modified", "skipped", "failed", "added", "updated", "deleted", "indexed"}
+	var parts []string
+	for _, k := range keys {
+		if v, ok := counts[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(k, "_", " "), v))
+		}
+	}
+	for k, v := range counts {
+		if strings.HasPrefix(k, "failed_") {
+			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(k, "_", " "), v))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintln(w, strings.Join(parts, ", "))
+	}
+}
+
+func withProgress(w io.Writer) func(*crawler.Config) {
+	return func(c *crawler.Config) {
+		last := time.Time{}
+		c.Progress = func(p crawler.Progress) {
+			if time.Since(last) < time.Second && p.Done < p.Total {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(w, "crawl: %d/%d pages, %d fetched, %d not modified, %d failed, %d skipped\n",
+				p.Done, p.Total, p.Fetched, p.NotModified, p.Failed, p.Skipped)
+		}
+	}
+}
+
+func runSearch(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flagSet("search", &cfg, stderr, "data", "region", "phase", "json")
+	if err := parse(fs, args, env); err != nil {
+		return err
+	}
+	if cfg.Data == "" {
+		return fmt.Errorf("%w: search needs --data DIR", errUsage)
+	}
+	log, err := newLogger(io.Discard, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	ix, err := indexer.Open(cfg.Data, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	req := search.Request{Query: strings.Join(fs.Args(), " "), Filters: map[string][]string{}}
+	if len(cfg.Region) > 0 {
+		req.Filters["region"] = cfg.Region
+	}
+	if len(cfg.Phase) > 0 {
+		req.Filters["phase"] = cfg.Phase
+	}
+	res, err := search.NewSearcher(ix).Search(ctx, req)
+	if err != nil {
+		return err
+	}
+	if cfg.JSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(stdout, "%d models found\n", res.Total)
+	for i, h := range res.Hits {
+		m := h.Model
+		fmt.Fprintf(stdout, "\n%2d. %s\n    %s · %s · päivitetty %s\n    %s\n", i+1, m.Title,
+			strings.Join(m.Region, ", "), m.Phase, m.Modified.Finnish(), m.URL)
+	}
+	return nil
+}
+
+func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flagSet("inspect", &cfg, stderr, "contact-url")
+	if err := parse(fs, args, env); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: inspect takes one URL or file", errUsage)
+	}
+	target := fs.Arg(0)
+	profile := crawler.Innokyla()
+	var (
+		m      practice.Model
+		report crawler.Report
+		err    error
+	)
+	switch {
+	case strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://"):
+		body, err := fetchOne(ctx, target, userAgent(cfg.ContactURL))
+		if err != nil {
+			return err
+		}
+		m, report, err = crawler.Extract(target, body, profile)
+		if err != nil {
+			report.WriteTo(stdout)
+			return err
+		}
+	default:
+		b, rerr := os.ReadFile(target)
+		if rerr != nil {
+			return rerr
+		}
+		pageURL := "file://" + target
+		if strings.HasSuffix(target, ".txt") {
+			m, report, err = crawler.ExtractText(pageURL, string(b), profile)
+		} else {
+			m, report, err = crawler.Extract(pageURL, b, profile)
+		}
+	}
+	if _, werr := report.WriteTo(stdout); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "\nDocument:")
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(m.WithEmptyLists())
+}
+
+// fetchOne gets one page for inspect, with a timeout and a size cap.
+func fetchOne(ctx context.Context, u, ua string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", ua)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s: %s", u, resp.Status)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 10<<20))
+}
+
+// serveHTTP serves h on addr until ctx ends, then shuts down gracefully. The bound address is
+// printed, so that an address with port 0 can be found.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	srv := web.NewServer(addr, h)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "serving search on http://%s\n", ln.Addr())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -112,7 +112,6 @@ func document(m practice.Model) (map[string]any, error) {
 	}
 	d := map[string]any{
 		FieldID:              m.ID,
-		FieldLang:            m.Lang,
 		FieldTitle:           m.Title,
 		FieldSummary:         m.Summary,
 		FieldSections:        sections,
@@ -120,7 +119,6 @@ func document(m practice.Model) (map[string]any, error) {
 		FieldRegion:          m.Region,
 		FieldWellbeingCounty: m.WellbeingCounty,
 		FieldMunicipality:    m.Municipality,
-		FieldPhase:           m.Phase,
 		FieldTopics:          m.Topics,
 		FieldPhenomena:       m.Phenomena,
 		FieldTargetGroups:    m.TargetGroups,
@@ -129,6 +127,12 @@ func document(m practice.Model) (map[string]any, error) {
 		FieldProgramme:       m.Programme,
 		FieldTitleSort:       SortKey(m.Title),
 		FieldModel:           string(js),
+	}
+	// Empty single values are left out, so that facets never list "".
+	for field, v := range map[string]string{FieldLang: m.Lang, FieldPhase: m.Phase} {
+		if v != "" {
+			d[field] = v
+		}
 	}
 	if !m.Created.IsZero() {
 		d[FieldCreated] = m.Created.Time()

@@ -75,7 +75,7 @@ func Parse(q string) ([]Clause, error) {
 				word = strings.TrimRight(word, "*")
 			}
 			c.Text = cleanWords(word)
-			if c.Prefix {
+			if c.Prefix && c.Text != "" {
 				if strings.Contains(c.Text, " ") || utf8.RuneCountInString(c.Text) < MinPrefixLength {
 					return nil, badQuery("a prefix search needs at least %d letters before the *", MinPrefixLength)
 				}

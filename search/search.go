@@ -144,7 +144,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (Result, error) {
 		if err != nil {
 			return Result{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
 		}
-		out.Hits = append(out.Hits, Hit{Model: m, Score: h.Score, Highlights: h.Fragments})
+		out.Hits = append(out.Hits, Hit{Model: m, Score: h.Score, Highlights: marked(h.Fragments)})
 	}
 	for _, f := range Facets {
 		if fr, ok := res.Facets[f.Key]; ok {
@@ -336,6 +336,20 @@ func facetValues(fr *bsearch.FacetResult, selected []string, size int) []FacetVa
 		}
 	}
 	return vs
+}
+
+// marked keeps the fragments where the query matched: the highlighter also returns plain
+// fragments of requested fields that did not match.
+func marked(fragments map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for field, fs := range fragments {
+		for _, f := range fs {
+			if strings.Contains(f, "<mark>") {
+				out[field] = append(out[field], f)
+			}
+		}
+	}
+	return out
 }
 
 // fetchSize is how many values to ask bleve for: more than are shown, so that values tied at

@@ -3,7 +3,9 @@ package sample
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net"
@@ -112,14 +114,27 @@ func field(p *Page, label string, v any) fieldView {
 	return f
 }
 
-func (s *Site) render(w http.ResponseWriter, set, name string, v view) {
+func (s *Site) render(w http.ResponseWriter, r *http.Request, set, name string, v view) {
 	var buf bytes.Buffer
 	if err := s.tmpl[set].ExecuteTemplate(&buf, name, v); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// Conditional GETs are answered as a real site would, so that incremental crawls of the
+	// sample site download nothing that has not changed.
+	sum := sha256.Sum256(buf.Bytes())
+	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	w.Header().Set("ETag", etag)
 	w.Header().Set("Last-Modified", modTime.UTC().Format(http.TimeFormat))
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if since, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && r.Header.Get("If-None-Match") == "" && !modTime.After(since) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(buf.Bytes())
 }
 
@@ -129,7 +144,7 @@ var modTime = time.Date(2025, time.March, 3, 10, 0, 0, 0, time.UTC)
 func baseURL(r *http.Request) string { return "http://" + r.Host }
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request) {
-	s.render(w, "pages", "home", view{Title: "Etusivu"})
+	s.render(w, r, "pages", "home", view{Title: "Etusivu"})
 }
 
 func (s *Site) robots(w http.ResponseWriter, r *http.Request) {
@@ -177,7 +192,7 @@ func (s *Site) listing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	end := min((n+1)*PerListingPage, len(items))
-	s.render(w, "pages", "listing", view{
+	s.render(w, r, "pages", "listing", view{
 		Title: "Toimintamallit", Items: items[n*PerListingPage : end],
 		PageNo: n + 1, PageCount: count, Prev: n > 0, Next: n+1 < count, PrevPage: n - 1, NextPage: n + 1,
 	})
@@ -186,7 +201,7 @@ func (s *Site) listing(w http.ResponseWriter, r *http.Request) {
 func (s *Site) model(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	if slug == NotAModelSlug {
-		s.render(w, "pages", "moved", view{Title: "Sivu on siirretty"})
+		s.render(w, r, "pages", "moved", view{Title: "Sivu on siirretty"})
 		return
 	}
 	p, ok := s.bySlug[slug]
@@ -202,7 +217,7 @@ func (s *Site) model(w http.ResponseWriter, r *http.Request) {
 	if p.RegionLabel == "new" {
 		v.RegionLabel = "Paikkakunta, maakunta tai hyvinvointialue"
 	}
-	s.render(w, p.Markup, p.Markup+".html", v)
+	s.render(w, r, p.Markup, p.Markup+".html", v)
 }
 
 func (s *Site) path(w http.ResponseWriter, r *http.Request) {
@@ -211,15 +226,15 @@ func (s *Site) path(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	s.render(w, "pages", "path", view{Title: "Kehittämisen polku", Page: p})
+	s.render(w, r, "pages", "path", view{Title: "Kehittämisen polku", Page: p})
 }
 
 func (s *Site) news(w http.ResponseWriter, r *http.Request) {
-	s.render(w, "pages", "news", view{Title: "Uusia toimintamalleja syksyllä", Items: s.firstItems(3)})
+	s.render(w, r, "pages", "news", view{Title: "Uusia toimintamalleja syksyllä", Items: s.firstItems(3)})
 }
 
 func (s *Site) programme(w http.ResponseWriter, r *http.Request) {
-	s.render(w, "pages", "programme", view{Title: "Tulevaisuuden sosiaali- ja terveyskeskus", Items: s.firstItems(5)})
+	s.render(w, r, "pages", "programme", view{Title: "Tulevaisuuden sosiaali- ja terveyskeskus", Items: s.firstItems(5)})
 }
 
 func (s *Site) firstItems(n int) []listItem {

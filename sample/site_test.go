@@ -68,3 +68,35 @@ func TestSampleSiteServesEveryModelInItsMarkup(t *testing.T) {
 		t.Errorf("listing does not link to the not-a-model page")
 	}
 }
+
+func TestSampleSiteAnswersConditionalGETsWith304(t *testing.T) {
+	site, err := NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(site.Handler())
+	defer srv.Close()
+	pages, _ := Pages()
+	u := srv.URL + "/fi/toimintamalli/" + pages[0].Slug
+	resp, err := srv.Client().Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	etag := resp.Header.Get("ETag")
+	for name, h := range map[string][2]string{
+		"If-None-Match":     {"If-None-Match", etag},
+		"If-Modified-Since": {"If-Modified-Since", resp.Header.Get("Last-Modified")},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set(h[0], h[1])
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: status %d, want 304", name, resp.StatusCode)
+		}
+	}
+}

@@ -253,35 +253,50 @@ func (ix *Index) removeOldGenerations(live string) {
 	}
 }
 
-// Put adds or replaces one model in the live generation.
-func (ix *Index) Put(m practice.Model) error {
-	doc, err := document(m)
-	if err != nil {
-		return err
-	}
+// Apply adds or replaces the models in put and removes the IDs in remove, in the live
+// generation, in batches.
+func (ix *Index) Apply(put []practice.Model, remove []string) error {
 	ix.writes.Lock()
 	defer ix.writes.Unlock()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if err := ix.idx.Index(m.ID, doc); err != nil {
-		return fmt.Errorf("index %s: %w", m.ID, err)
+	batch := ix.idx.NewBatch()
+	flush := func() error {
+		if batch.Size() == 0 {
+			return nil
+		}
+		if err := ix.idx.Batch(batch); err != nil {
+			return fmt.Errorf("update index: %w", err)
+		}
+		batch.Reset()
+		ix.version.Add(1)
+		return nil
 	}
-	ix.version.Add(1)
-	return nil
+	for _, m := range put {
+		doc, err := document(m)
+		if err != nil {
+			return err
+		}
+		if err := batch.Index(m.ID, doc); err != nil {
+			return err
+		}
+		if batch.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	for _, id := range remove {
+		batch.Delete(id)
+	}
+	return flush()
 }
 
+// Put adds or replaces one model in the live generation.
+func (ix *Index) Put(m practice.Model) error { return ix.Apply([]practice.Model{m}, nil) }
+
 // Delete removes one model from the live generation.
-func (ix *Index) Delete(id string) error {
-	ix.writes.Lock()
-	defer ix.writes.Unlock()
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if err := ix.idx.Delete(id); err != nil {
-		return fmt.Errorf("delete %s: %w", id, err)
-	}
-	ix.version.Add(1)
-	return nil
-}
+func (ix *Index) Delete(id string) error { return ix.Apply(nil, []string{id}) }
 
 // Search runs a bleve request on the live generation.
 func (ix *Index) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {

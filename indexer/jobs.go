@@ -87,7 +87,19 @@ func (r *Reindexer) do(ctx context.Context, mode Mode) (map[string]int, error) {
 	var err error
 	switch mode {
 	case Incremental:
-		counts, err = r.source.Refresh(ctx, false, r.index.Put, r.index.Delete)
+		// Changes are collected and written in batches: one bleve write per model costs a
+		// segment each and makes a first crawl ten times slower.
+		var (
+			mu      sync.Mutex
+			changed []practice.Model
+			removed []string
+		)
+		counts, err = r.source.Refresh(ctx, false,
+			func(m practice.Model) error { mu.Lock(); changed = append(changed, m); mu.Unlock(); return nil },
+			func(id string) error { mu.Lock(); removed = append(removed, id); mu.Unlock(); return nil })
+		if aerr := r.index.Apply(changed, removed); aerr != nil {
+			return counts, errors.Join(err, aerr)
+		}
 		return counts, err
 	case Full:
 		if counts, err = r.source.Refresh(ctx, true, nil, nil); err != nil {

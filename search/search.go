@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/mallihaku/mallihaku/indexer"
@@ -207,135 +205,12 @@ func (r *Request) normalize() error {
 	return nil
 }
 
-// textQuery builds the query for the parsed clauses: every word and phrase must match in
-// some text field, excluded ones must not. No clauses match everything.
-func (s *Searcher) textQuery(clauses []Clause) query.Query {
-	var must, mustNot []query.Query
-	for _, c := range clauses {
-		var q query.Query
-		switch {
-		case c.Prefix:
-			q = overTextFields(func(field string) query.Query {
-				p := query.NewPrefixQuery(strings.ToLower(c.Text))
-				p.SetField(field)
-				return p
-			})
-		case c.Phrase:
-			q = overTextFields(func(field string) query.Query {
-				p := query.NewMatchPhraseQuery(c.Text)
-				p.SetField(field)
-				return p
-			})
-		default:
-			if len(s.index.Terms(c.Text)) == 0 {
-				continue // a stop word or punctuation alone: it cannot narrow anything
-			}
-			q = overTextFields(func(field string) query.Query {
-				m := query.NewMatchQuery(c.Text)
-				m.SetField(field)
-				m.SetOperator(query.MatchQueryOperatorAnd)
-				return m
-			})
-		}
-		if c.Exclude {
-			mustNot = append(mustNot, q)
-		} else {
-			must = append(must, q)
-		}
-	}
-	if len(must) == 0 && len(mustNot) == 0 {
-		return query.NewMatchAllQuery()
-	}
-	b := query.NewBooleanQuery(must, nil, mustNot)
-	if len(must) == 0 {
-		b.AddMust(query.NewMatchAllQuery())
-	}
-	return b
-}
+// ErrNotFound means no model has the ID asked for.
+var ErrNotFound = indexer.ErrNotFound
 
-func overTextFields(build func(field string) query.Query) query.Query {
-	fields := make([]string, 0, len(indexer.TextFields))
-	for f := range indexer.TextFields {
-		fields = append(fields, f)
-	}
-	sort.Strings(fields)
-	var qs []query.Query
-	for _, f := range fields {
-		q := build(f)
-		if b, ok := q.(query.BoostableQuery); ok {
-			b.SetBoost(indexer.TextFields[f])
-		}
-		qs = append(qs, q)
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-func anyTerm(field string, values []string) query.Query {
-	var qs []query.Query
-	for _, v := range values {
-		t := query.NewTermQuery(v)
-		t.SetField(field)
-		qs = append(qs, t)
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-func filtersExcept(filters map[string]query.Query, except string) []query.Query {
-	var qs []query.Query
-	keys := make([]string, 0, len(filters))
-	for k := range filters {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if k != except {
-			qs = append(qs, filters[k])
-		}
-	}
-	return qs
-}
-
-func and(text query.Query, filters []query.Query) query.Query {
-	if len(filters) == 0 {
-		return text
-	}
-	return query.NewConjunctionQuery(append([]query.Query{text}, filters...))
-}
-
-// facetValues orders a facet's values by count, then A to Ö, and keeps the selected values
-// even when nothing matches them.
-func facetValues(fr *bsearch.FacetResult, selected []string, size int) []FacetValue {
-	counts := map[string]int{}
-	if fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			counts[t.Term] = t.Count
-		}
-	}
-	var vs []FacetValue
-	for term, n := range counts {
-		vs = append(vs, FacetValue{Value: term, Count: n})
-	}
-	sort.Slice(vs, func(i, j int) bool {
-		if vs[i].Count != vs[j].Count {
-			return vs[i].Count > vs[j].Count
-		}
-		return indexer.SortKey(vs[i].Value) < indexer.SortKey(vs[j].Value)
-	})
-	if len(vs) > size {
-		vs = vs[:size]
-	}
-	for _, s := range selected {
-		found := false
-		for i := range vs {
-			if vs[i].Value == s {
-				vs[i].Selected, found = true, true
-			}
-		}
-		if !found {
-			vs = append(vs, FacetValue{Value: s, Count: counts[s], Selected: true})
-		}
-	}
-	return vs
+// Model returns one model's whole document.
+func (s *Searcher) Model(ctx context.Context, id string) (practice.Model, error) {
+	return s.index.Model(ctx, id)
 }
 
 // marked keeps the fragments where the query matched: the highlighter also returns plain
@@ -352,17 +227,5 @@ func marked(fragments map[string][]string) map[string][]string {
 	return out
 }
 
-// fetchSize is how many values to ask bleve for: more than are shown, so that values tied at
-// the cut are ordered by us (A to Ö) rather than by chance.
-func fetchSize(shown int) int { return 2*shown + 10 }
-
 // IsBadQuery reports whether err is the user's to fix.
 func IsBadQuery(err error) bool { return errors.Is(err, ErrBadQuery) }
-
-// ErrNotFound means no model has the ID asked for.
-var ErrNotFound = indexer.ErrNotFound
-
-// Model returns one model's whole document.
-func (s *Searcher) Model(ctx context.Context, id string) (practice.Model, error) {
-	return s.index.Model(ctx, id)
-}

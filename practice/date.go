@@ -72,7 +72,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 }
 
 // ParseDate reads a date as written on a page: Finnish 09.11.2021 or 6.6.2023 (leading zeros
-// optional, surrounding text such as "Luotu" or a no-break space ignored), or ISO 2021-11-09.
+// optional, surrounding white space and no-break spaces ignored), or ISO 2021-11-09.
 func ParseDate(s string) (Date, error) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
 	if t, err := time.Parse(time.DateOnly, s); err == nil {

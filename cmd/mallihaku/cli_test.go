@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/mallihaku/mallihaku/sample"
+)
+
+func runCmd(t *testing.T, env []string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, env, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func sampleSite(t *testing.T) string {
+	t.Helper()
+	site, err := sample.NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(site.Handler())
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestCrawlThenSearchFromTheTerminal(t *testing.T) {
+	site, data := sampleSite(t), t.TempDir()
+	out, logs, err := runCmd(t, nil, "crawl", "--site", site, "--data", data, "--rate", "0")
+	if err != nil {
+		t.Fatalf("crawl: %v\n%s", err, logs)
+	}
+	if !strings.Contains(out, "done: 42 models in the index") {
+		t.Errorf("crawl output %q", out)
+	}
+	if !strings.Contains(logs, "not a practice-model page") || !strings.Contains(logs, "sivu-siirretty") {
+		t.Errorf("the page without labels was not reported as skipped:\n%s", logs)
+	}
+	if !strings.Contains(logs, "value=Pohjoismaat") {
+		t.Errorf("the unknown region value was not reported:\n%s", logs)
+	}
+
+	// A second, incremental crawl downloads nothing that did not change.
+	out, logs, err = runCmd(t, nil, "crawl", "--site", site, "--data", data, "--rate", "0")
+	if err != nil {
+		t.Fatalf("second crawl: %v\n%s", err, logs)
+	}
+	if !strings.Contains(out, "not modified 43") || !strings.Contains(out, "done: 42 models in the index") {
+		t.Errorf("second crawl output %q", out)
+	}
+
+	out, _, err = runCmd(t, nil, "search", "--data", data, "--region", "Pohjois-Karjala", "muistihoitaja")
+	if err != nil || !strings.Contains(out, "1 models found") || !strings.Contains(out, "Pohjois-Karjala") {
+		t.Errorf("search: %v\n%s", err, out)
+	}
+	out, _, err = runCmd(t, nil, "search", "--data", data, "--json", "--phase", "Valmis")
+	var res struct{ Total int }
+	if err != nil || json.Unmarshal([]byte(out), &res) != nil || res.Total == 0 || res.Total >= 42 {
+		t.Errorf("search --json --phase Valmis: %v, total %d", err, res.Total)
+	}
+
+	// --reparse rebuilds the index from the page cache alone: the site may be gone.
+	out, logs, err = runCmd(t, nil, "crawl", "--reparse", "--data", data)
+	if err != nil || !strings.Contains(out, "done: 42 models in the index") {
+		t.Errorf("reparse: %v\n%s\n%s", err, out, logs)
+	}
+}
+
+func TestCrawlOfAnUnreachableSiteFailsAndKeepsTheIndex(t *testing.T) {
+	site, data := sampleSite(t), t.TempDir()
+	if _, logs, err := runCmd(t, nil, "crawl", "--site", site, "--data", data, "--rate", "0"); err != nil {
+		t.Fatalf("crawl: %v\n%s", err, logs)
+	}
+	srv := httptest.NewServer(nil)
+	dead := srv.URL
+	srv.Close()
+	_, _, err := runCmd(t, nil, "crawl", "--full", "--site", dead, "--data", data, "--rate", "0")
+	if err == nil || !strings.Contains(err.Error(), "crawl did not complete") {
+		t.Errorf("crawl of a dead site: %v, want a clear failure", err)
+	}
+	out, _, err := runCmd(t, nil, "search", "--data", data)
+	if err != nil || !strings.Contains(out, "42 models found") {
+		t.Errorf("after the failed crawl the index holds: %v %s", err, out)
+	}
+}
+
+func TestInspectReportsFieldsOfASeedPageAndRefusesAPageWithoutLabels(t *testing.T) {
+	seeds, _ := filepath.Glob("../../../shared/seeds/000_*.txt")
+	if len(seeds) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("../shared/seeds is missing")
+		}
+		t.Skip("no ../shared/seeds beside the project")
+	}
+	out, _, err := runCmd(t, nil, "inspect", seeds[0])
+	if err != nil {
+		t.Fatalf("inspect seed: %v\n%s", err, out)
+	}
+	for _, want := range []string{`"region": [`, `"Pirkanmaa"`, `"created": "2021-11-09"`, `"phase": "Kehitteillä"`, "Toimintamallin nimi"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("inspect output lacks %s:\n%s", want, out)
+		}
+	}
+
+	page := filepath.Join(t.TempDir(), "uutinen.html")
+	os.WriteFile(page, []byte("<html><body><h1>Ajankohtaista</h1><p>Uusia malleja julkaistu.</p></body></html>"), 0o644)
+	out, _, err = runCmd(t, nil, "inspect", page)
+	if err == nil || !strings.Contains(err.Error(), "not a practice-model page") {
+		t.Errorf("inspect of a page without labels: %v\n%s", err, out)
+	}
+}
+
+func TestVersionNamesTheAnalyzer(t *testing.T) {
+	out, _, err := runCmd(t, nil, "version")
+	if err != nil || !strings.Contains(out, "mallihaku "+version) || !strings.Contains(out, runtime.Version()[2:]) ||
+		!strings.Contains(out, "analyzer snowball") {
+		t.Errorf("version: %v\n%s", err, out)
+	}
+}
+
+func TestFlagsWinOverEnvironmentAndSecretsAreRedacted(t *testing.T) {
+	var cfg config
+	fs := flagSet("serve", &cfg, &bytes.Buffer{}, "data", "rate", "admin-token")
+	err := parse(fs, []string{"--rate", "0.5"}, []string{"MALLIHAKU_RATE=3", "MALLIHAKU_DATA=/srv/mallihaku", "MALLIHAKU_ADMIN_TOKEN=salainen-avain-123456"})
+	if err != nil || cfg.Rate != 0.5 || cfg.Data != "/srv/mallihaku" {
+		t.Errorf("rate %v data %q err %v; want the flag's 0.5 and the environment's data folder", cfg.Rate, cfg.Data, err)
+	}
+	var logs bytes.Buffer
+	log, _ := newLogger(&logs, "info")
+	logConfig(log, "serve", fs)
+	if strings.Contains(logs.String(), "salainen") || !strings.Contains(logs.String(), "admin-token=[redacted]") {
+		t.Errorf("configuration log: %s", logs.String())
+	}
+}
+
+func TestUsageErrorsAreOneClearLine(t *testing.T) {
+	for _, args := range [][]string{{}, {"lennä"}, {"crawl", "--data", "x"}, {"serve", "--data", "x", "--admin-token", "lyhyt"}, {"search", "--size"}} {
+		_, _, err := runCmd(t, nil, args...)
+		if !errors.Is(err, errUsage) || exitCode(err) != 2 || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: %v (exit %d)", args, err, exitCode(err))
+		}
+	}
+	if _, _, err := runCmd(t, []string{"MALLIHAKU_RATE=nopea"}, "crawl", "--data", "x", "--site", "http://x"); !errors.Is(err, errUsage) {
+		t.Errorf("bad environment value: %v", err)
+	}
+}

@@ -1,0 +1,516 @@
+package crawler
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mallihaku/mallihaku/practice"
+)
+
+// ErrNotAModel means a page does not carry a practice model's labels. A page is read as a
+// model only when it has at least one core label (Toimintamallin nimi, the short description
+// or the region field), at least minModelLabels of the profile's content labels (tab headers and
+// Kansikuva do not count) and a title. Anything less is never indexed, not even half-empty.
+var ErrNotAModel = errors.New("not a practice-model page")
+
+const minModelLabels = 3
+
+// maxValues bounds a list field (Finland has 308 municipalities), so a hostile page cannot make
+// normalisation or indexing slow; the rest is reported as not understood.
+const maxValues = 1000
+
+// Report tells what extraction found on a page, for the inspect command and crawl logs.
+type Report struct {
+	// Found are the labels found, as the page wrote them, in page order.
+	Found []string
+	// Missing are the profile's labels not on the page, optional ones included.
+	Missing []string
+	// NotUnderstood are values that could not be read, as "label: value".
+	NotUnderstood []string
+	// UnknownRegions are region values the gazetteer does not know; they stay in RegionsRaw.
+	UnknownRegions []string
+	// Values are the raw values of every field found, in page order.
+	Values []FieldValues
+
+	optional map[string]bool
+}
+
+// FieldValues are the value blocks found under one label or section heading.
+type FieldValues struct {
+	Label  string
+	Field  Field
+	Values []string
+}
+
+// Extract reads a practice model from an HTML page (UTF-8) at pageURL using the profile's
+// labels. A nil profile means Innokyla(). When the page is not a model the error wraps
+// ErrNotAModel; the report is filled in either case.
+func Extract(pageURL string, body []byte, p *Profile) (practice.Model, Report, error) {
+	return extract(pageURL, htmlBlocks(body), p, false)
+}
+
+// ExtractText is Extract for a plain-text rendering of a page: one text block a line, the
+// title first, section headings ending in "**".
+func ExtractText(pageURL, text string, p *Profile) (practice.Model, Report, error) {
+	return extract(pageURL, textBlocks(text), p, true)
+}
+
+// labelField is a label found on the page and the blocks that followed it.
+type labelField struct {
+	label   *Label
+	name    string // the label's name as matched, or the heading of an unlabelled section
+	heading string // the heading as the page wrote it, for sections
+	blocks  []block
+}
+
+// unlabelledSection is the label of a heading that is not in the profile but stands among the
+// sections.
+var unlabelledSection = &Label{Field: FieldSections, Kind: KindSection}
+
+func extract(pageURL string, blocks []block, p *Profile, plain bool) (practice.Model, Report, error) {
+	if p == nil {
+		p = Innokyla()
+	}
+	type match struct {
+		label *Label
+		name  string
+	}
+	labels := map[string]match{}
+	for i := range p.Labels {
+		for _, n := range p.Labels[i].Names {
+			labels[labelKey(n)] = match{&p.Labels[i], n}
+		}
+	}
+	lookup := func(b block) (*Label, string) {
+		if strings.Contains(b.Text, "\n") {
+			return nil, ""
+		}
+		m := labels[labelKey(b.Text)]
+		return m.label, m.name
+	}
+
+	fields := readFields(blocks, lookup)
+	m, rep := buildModel(fields, plain)
+	resolveLinks(pageURL, m.Links)
+	m.URL = pageURL
+	m.ID, m.Lang = modelIdentity(pageURL, p)
+	if m.ID == "" {
+		rep.NotUnderstood = append(rep.NotUnderstood, "URL: "+pageURL+" is not a model page of "+p.Name)
+	}
+	if m.Title == "" {
+		for _, b := range blocks {
+			if l, _ := lookup(b); b.Level == 1 && l == nil {
+				m.Title = oneLine(b.Text)
+				break
+			}
+		}
+	}
+
+	rep.optional = map[string]bool{}
+	found := map[*Label]bool{}
+	core := false
+	for _, f := range fields {
+		found[f.label] = true
+		core = core || f.label.Core
+	}
+	content, total := 0, 0
+	for i := range p.Labels {
+		l := &p.Labels[i]
+		if !l.content() {
+			continue
+		}
+		total++
+		if found[l] {
+			content++
+			continue
+		}
+		rep.Missing = append(rep.Missing, l.Names[0])
+		if l.Optional {
+			rep.optional[l.Names[0]] = true
+		}
+	}
+	if !core || content < minModelLabels || m.Title == "" {
+		return m, rep, fmt.Errorf("extract %s: %w (%d of %d labels found)", pageURL, ErrNotAModel, content, total)
+	}
+	return m, rep, nil
+}
+
+// readFields walks the blocks: a block that is a label starts a field and the blocks up to the
+// next label are its values. Headings among the sections (after the first section, before the
+// phase and taxonomy block) start sections of their own; elsewhere a heading ends the field
+// before it unless it is that field's first value.
+func readFields(blocks []block, lookup func(block) (*Label, string)) []*labelField {
+	var fields []*labelField
+	var cur *labelField
+	inSections, pastSections := false, false
+	for _, b := range blocks {
+		if l, name := lookup(b); l != nil {
+			// newer renderings repeat a label in a visually hidden copy
+			if cur != nil && cur.label == l && len(cur.blocks) == 0 {
+				continue
+			}
+			switch l.Kind {
+			case KindSection:
+				inSections = true
+			case KindPhase, KindTaxonomy:
+				pastSections = pastSections || inSections
+			}
+			cur = &labelField{label: l, name: name, heading: strings.TrimSuffix(headingText(b.Text), ":")}
+			fields = append(fields, cur)
+			continue
+		}
+		if b.Level > 0 {
+			if inSections && !pastSections {
+				h := headingText(b.Text)
+				cur = &labelField{label: unlabelledSection, name: h, heading: h}
+				fields = append(fields, cur)
+				continue
+			}
+			if cur != nil && len(cur.blocks) > 0 {
+				cur = nil
+				continue
+			}
+		}
+		if cur != nil {
+			cur.blocks = append(cur.blocks, b)
+		}
+	}
+	return fields
+}
+
+// datePattern finds a date within a value such as "6.6.2023 klo 12.00".
+var datePattern = regexp.MustCompile(`\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{4}-\d{2}-\d{2}`)
+
+func buildModel(fields []*labelField, plain bool) (practice.Model, Report) {
+	var m practice.Model
+	var rep Report
+	filled := map[Field]bool{}
+	notUnderstood := func(f *labelField, v string) {
+		rep.NotUnderstood = append(rep.NotUnderstood, f.name+": "+v)
+	}
+	capValues := func(f *labelField, values []string) []string {
+		if len(values) > maxValues {
+			notUnderstood(f, fmt.Sprintf("%d more values ignored", len(values)-maxValues))
+			values = values[:maxValues]
+		}
+		return values
+	}
+	for _, f := range fields {
+		l := f.label
+		if l != unlabelledSection && !slices.Contains(rep.Found, f.name) {
+			rep.Found = append(rep.Found, f.name)
+		}
+		fv := FieldValues{Label: f.name, Field: l.Field}
+		for _, b := range f.blocks {
+			fv.Values = append(fv.Values, b.Text)
+		}
+		rep.Values = append(rep.Values, fv)
+		if !l.content() || len(f.blocks) == 0 {
+			continue
+		}
+		if l.Kind == KindSection {
+			m.Sections = append(m.Sections, practice.Section{Heading: f.heading, Text: joinBlocks(f.blocks)})
+			continue
+		}
+		if filled[l.Field] { // the first occurrence of a field wins
+			continue
+		}
+		filled[l.Field] = true
+
+		switch l.Kind {
+		case KindText:
+			setText(&m, l.Field, joinBlocks(f.blocks))
+		case KindList:
+			setList(&m, l.Field, capValues(f, listValues(f.blocks, l)))
+		case KindDate:
+			text := oneLine(joinBlocks(f.blocks))
+			s := datePattern.FindString(text)
+			if s == "" {
+				s = text
+			}
+			d, err := practice.ParseDate(s)
+			if err != nil {
+				notUnderstood(f, text)
+				break
+			}
+			if l.Field == FieldCreated {
+				m.Created = d
+			} else if l.Field == FieldModified {
+				m.Modified = d
+			}
+		case KindPhase:
+			phase, ok := "", false
+			for _, b := range f.blocks {
+				if phase, ok = practice.CanonicalPhase(b.Text); ok {
+					break
+				}
+			}
+			if !ok {
+				phase, _ = practice.CanonicalPhase(oneLine(f.blocks[0].Text))
+				notUnderstood(f, phase)
+			}
+			m.Phase = phase
+		case KindTaxonomy:
+			var values []string
+			for _, v := range listValues(f.blocks, l) {
+				if plain {
+					split, ok := practice.SplitByVocabulary(v, l.Vocabulary)
+					if !ok {
+						notUnderstood(f, v)
+					}
+					values = append(values, split...)
+				} else {
+					values = append(values, v)
+				}
+			}
+			setList(&m, l.Field, capValues(f, dedupe(values)))
+		case KindLinks:
+			m.Links = readLinks(f.blocks, l)
+			if len(m.Links) > maxValues {
+				notUnderstood(f, fmt.Sprintf("%d more links ignored", len(m.Links)-maxValues))
+				m.Links = m.Links[:maxValues]
+			}
+		}
+	}
+	if len(m.RegionsRaw) > 0 {
+		r := practice.DefaultGazetteer().Normalize(m.RegionsRaw)
+		m.Region, m.WellbeingCounty, m.Municipality = r.Region, r.WellbeingCounty, r.Municipality
+		rep.UnknownRegions = r.Unknown
+	}
+	for _, s := range []*[]string{&m.RegionsRaw, &m.Region, &m.WellbeingCounty, &m.Municipality,
+		&m.Funders, &m.Authors, &m.Topics, &m.Phenomena, &m.TargetGroups} {
+		if *s == nil {
+			*s = []string{}
+		}
+	}
+	if m.Sections == nil {
+		m.Sections = []practice.Section{}
+	}
+	if m.Links == nil {
+		m.Links = []practice.Link{}
+	}
+	return m, rep
+}
+
+func joinBlocks(blocks []block) string {
+	texts := make([]string, len(blocks))
+	for i, b := range blocks {
+		texts[i] = b.Text
+	}
+	return strings.Join(texts, "\n\n")
+}
+
+// listValues returns each paragraph of each block as a value, without the label's
+// not-content and none values.
+func listValues(blocks []block, l *Label) []string {
+	var values []string
+	for _, b := range blocks {
+		for _, v := range strings.Split(b.Text, "\n\n") {
+			v = oneLine(v)
+			if v == "" || isOneOf(v, l.NotContent) || (l.None != "" && strings.EqualFold(v, l.None)) {
+				continue
+			}
+			values = append(values, v)
+		}
+	}
+	return dedupe(values)
+}
+
+func readLinks(blocks []block, l *Label) []practice.Link {
+	var out []practice.Link
+	seen := map[practice.Link]bool{}
+	add := func(title, href string) {
+		link := practice.Link{Title: title, URL: href}
+		if title == "" || isOneOf(title, l.NotContent) || seen[link] {
+			return
+		}
+		seen[link] = true
+		out = append(out, link)
+	}
+	for _, b := range blocks {
+		if len(b.Anchors) == 0 {
+			for _, v := range strings.Split(b.Text, "\n\n") {
+				add(oneLine(v), "")
+			}
+			continue
+		}
+		for _, a := range b.Anchors {
+			add(a.Text, a.Href)
+		}
+	}
+	return out
+}
+
+func setText(m *practice.Model, f Field, s string) {
+	switch f {
+	case FieldTitle:
+		m.Title = oneLine(s)
+	case FieldSummary:
+		m.Summary = s
+	case FieldLocation:
+		m.Location = s
+	case FieldProgramme:
+		m.Programme = s
+	}
+}
+
+func setList(m *practice.Model, f Field, values []string) {
+	switch f {
+	case FieldRegions:
+		m.RegionsRaw = values
+	case FieldFunders:
+		m.Funders = values
+	case FieldAuthors:
+		m.Authors = values
+	case FieldTopics:
+		m.Topics = values
+	case FieldPhenomena:
+		m.Phenomena = values
+	case FieldTargetGroups:
+		m.TargetGroups = values
+	}
+}
+
+// modelIdentity returns a model's ID and language from its URL path: the slug for Finnish pages,
+// "<slug>--<lang>" for others. The ID is empty when the path is not a model path.
+func modelIdentity(pageURL string, p *Profile) (id, lang string) {
+	lang = "fi"
+	u, err := url.Parse(pageURL)
+	if err != nil || p.ModelPath == nil {
+		return "", lang
+	}
+	match := p.ModelPath.FindStringSubmatch(u.Path)
+	if match == nil {
+		return "", lang
+	}
+	slug := ""
+	if i := p.ModelPath.SubexpIndex("slug"); i >= 0 {
+		slug = match[i]
+	}
+	if i := p.ModelPath.SubexpIndex("lang"); i >= 0 && match[i] != "" {
+		lang = match[i]
+	}
+	if slug == "" || lang == "fi" {
+		return slug, lang
+	}
+	return slug + "--" + lang, lang
+}
+
+// resolveLinks makes the links' URLs absolute against the page; a URL that is not http(s) is
+// dropped, its title kept.
+func resolveLinks(pageURL string, links []practice.Link) {
+	base, baseErr := url.Parse(pageURL)
+	for i := range links {
+		href := links[i].URL
+		links[i].URL = ""
+		if href == "" || baseErr != nil {
+			continue
+		}
+		u, err := base.Parse(href)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			continue
+		}
+		if s := u.String(); utf8.ValidString(s) {
+			links[i].URL = s
+		}
+	}
+}
+
+// labelKey is how blocks are matched against labels: "**" and a trailing colon dropped, case
+// and spacing ignored.
+func labelKey(s string) string {
+	s = strings.TrimSuffix(headingText(s), ":")
+	return strings.ToLower(oneLine(headingText(s)))
+}
+
+func isOneOf(v string, list []string) bool {
+	for _, s := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// dedupe drops empty and repeated values, keeping the first of each.
+func dedupe(values []string) []string {
+	seen := make(map[string]bool, len(values))
+	out := values[:0]
+	for _, v := range values {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// WriteTo prints the report field by field, as the inspect command shows it.
+func (r Report) WriteTo(w io.Writer) (int64, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "found (%d):\n", len(r.Found))
+	for _, f := range r.Values {
+		field := string(f.Field)
+		if field == "" {
+			field = "not content"
+		}
+		fmt.Fprintf(&b, "  %s [%s]:", f.Label, field)
+		switch len(f.Values) {
+		case 0:
+			b.WriteString(" (empty)\n")
+		case 1:
+			fmt.Fprintf(&b, " %s\n", shorten(f.Values[0]))
+		default:
+			b.WriteString("\n")
+			for _, v := range f.Values {
+				fmt.Fprintf(&b, "    %s\n", shorten(v))
+			}
+		}
+	}
+	missing := make([]string, len(r.Missing))
+	for i, m := range r.Missing {
+		missing[i] = m
+		if r.optional[m] {
+			missing[i] += " (optional)"
+		}
+	}
+	for _, l := range []struct {
+		name   string
+		values []string
+	}{{"missing", missing}, {"not understood", r.NotUnderstood}, {"unknown regions", r.UnknownRegions}} {
+		fmt.Fprintf(&b, "%s (%d):", l.name, len(l.values))
+		if len(l.values) == 0 {
+			b.WriteString(" none\n")
+			continue
+		}
+		b.WriteString("\n")
+		for _, v := range l.values {
+			fmt.Fprintf(&b, "  %s\n", v)
+		}
+	}
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+// String returns the report as WriteTo prints it.
+func (r Report) String() string {
+	var b strings.Builder
+	r.WriteTo(&b)
+	return b.String()
+}
+
+// shorten folds a value to one line of at most 160 characters.
+func shorten(s string) string {
+	s = oneLine(s)
+	if utf8.RuneCountInString(s) <= 160 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:159]) + "…"
+}

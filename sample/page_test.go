@@ -55,3 +55,25 @@ func TestSamplePagesAreRealisticAndUseTheKnownVocabulary(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleCoversEveryMaakuntaAndNationalModels: a region facet demo needs every maakunta.
+func TestSampleCoversEveryMaakuntaAndNationalModels(t *testing.T) {
+	manifest, err := Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range manifest {
+		for _, r := range e.Region {
+			seen[r] = true
+		}
+	}
+	for _, r := range []string{"Uusimaa", "Varsinais-Suomi", "Satakunta", "Kanta-Häme", "Pirkanmaa", "Päijät-Häme",
+		"Kymenlaakso", "Etelä-Karjala", "Etelä-Savo", "Pohjois-Savo", "Pohjois-Karjala", "Keski-Suomi",
+		"Etelä-Pohjanmaa", "Pohjanmaa", "Keski-Pohjanmaa", "Pohjois-Pohjanmaa", "Kainuu", "Lappi", "Ahvenanmaa",
+		practice.National} {
+		if !seen[r] {
+			t.Errorf("no sample model in %s", r)
+		}
+	}
+}

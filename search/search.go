@@ -81,6 +81,16 @@ type Result struct {
 	Took   time.Duration
 	Hits   []Hit
 	Facets map[string][]FacetValue
+	// Suggestion is a spelling suggestion for a query with words the index does not know;
+	// nil when there is none.
+	Suggestion *Suggestion
+}
+
+// Suggestion is another way to write the query. Applied means the hits shown are those of
+// the suggestion, because the query as written found nothing.
+type Suggestion struct {
+	Query   string `json:"query"`
+	Applied bool   `json:"applied"`
 }
 
 // Hit is one model found, with fragments of its text where the query matched.

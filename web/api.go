@@ -73,7 +73,8 @@ func (s *server) apiSearch(c *gin.Context) error {
 		return err
 	}
 	out := apiResult{Query: res.Query, Total: res.Total, Page: res.Page, Size: res.Size,
-		TookMS: math.Round(float64(res.Took.Microseconds())/10) / 100, Hits: []apiHit{}, Facets: res.Facets}
+		TookMS: math.Round(float64(res.Took.Microseconds())/10) / 100, Hits: []apiHit{}, Facets: res.Facets,
+		Suggestion: res.Suggestion}
 	for _, h := range res.Hits {
 		m := h.Model
 		hl := h.Highlights

@@ -8,9 +8,15 @@ import (
 	"strings"
 )
 
-// maxURLLength is the longest URL the crawler follows (Scrapy's URLLENGTH_LIMIT); longer
-// ones are traps or junk.
-const maxURLLength = 2083
+const (
+	// maxURLLength is the longest URL the crawler follows (Scrapy's URLLENGTH_LIMIT); longer
+	// ones are traps or junk.
+	maxURLLength = 2083
+	// maxPathSegments and maxRepeats bound a path's depth and how often one segment may follow
+	// itself (Heritrix's TooManyPathSegments and PathologicalPath rules): /a/a/a/… is a trap.
+	maxPathSegments = 20
+	maxRepeats      = 2
+)
 
 // canonicalizer turns the URLs a site links to into the one form the crawler and the store
 // use: the site's scheme and host, no fragment, no userinfo, dot segments resolved, and for
@@ -74,9 +80,12 @@ func (c *canonicalizer) canonURL(u *url.URL) (string, bool) {
 		p = "/"
 	}
 	trailing := strings.HasSuffix(p, "/")
-	p = path.Clean("/" + p)
+	p = path.Clean("/" + dropSessionParams(p))
 	if trailing && p != "/" {
 		p += "/"
+	}
+	if trapPath(p) {
+		return "", false
 	}
 	out := url.URL{Scheme: c.scheme, Host: c.host, Path: p}
 	if c.model.MatchString(p) {
@@ -89,6 +98,42 @@ func (c *canonicalizer) canonURL(u *url.URL) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// dropSessionParams removes session IDs written into the path (/x;jsessionid=…).
+func dropSessionParams(p string) string {
+	if !strings.Contains(p, ";") {
+		return p
+	}
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		if j := strings.IndexByte(seg, ';'); j >= 0 {
+			k, _, _ := strings.Cut(seg[j+1:], "=")
+			if isTrackingParam(k) {
+				segs[i] = seg[:j]
+			}
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// trapPath reports whether a clean path is too deep or repeats a segment like a trap.
+func trapPath(p string) bool {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	if len(segs) > maxPathSegments {
+		return true
+	}
+	run := 1
+	for i := 1; i < len(segs); i++ {
+		if segs[i] != segs[i-1] {
+			run = 1
+			continue
+		}
+		if run++; run > maxRepeats {
+			return true
+		}
+	}
+	return false
 }
 
 // allowed reports whether u is an http(s) URL on one of the site's hosts; the HTTP client
@@ -152,7 +197,7 @@ func cleanQuery(raw string) string {
 func isTrackingParam(k string) bool {
 	k = strings.ToLower(k)
 	switch k {
-	case "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "phpsessid", "jsessionid", "sessionid":
+	case "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "phpsessid", "jsessionid", "sessionid", "session_id", "sid", "aspsessionid", "cfid", "cftoken":
 		return true
 	}
 	return strings.HasPrefix(k, "utm_")

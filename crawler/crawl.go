@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,20 @@ type Config struct {
 	MaxPages int
 	// MaxBody is the largest page accepted, default 10 MiB; larger pages fail as "too_large".
 	MaxBody int64
+	// Timeout bounds one request, body included, default 30 s. HeaderTimeout bounds the wait
+	// for response headers, default 15 s; it applies to the crawler's own client only.
+	Timeout       time.Duration
+	HeaderTimeout time.Duration
+	// MaxFailures is how many failed requests in a row (5xx, 408, 429, timeouts, network
+	// errors) abandon the run (ErrTooManyFailures), default 20; the index stays as it was.
+	MaxFailures int
+	// MaxMissedRuns is how many complete discovery passes in a row may miss a model before it
+	// is deleted, default 3. (A 404 or 410 deletes it at once.)
+	MaxMissedRuns int
+	// Budget is how long a run may take, e.g. the time between scheduled runs, default 24 h.
+	// When the pace (Rate, or a slower robots.txt Crawl-delay) makes the run longer, a warning
+	// with the estimate is logged; the pace is kept.
+	Budget time.Duration
 	// Clock tells time and waits; nil means real time.
 	Clock Clock
 	// Logger gets the crawl's log; nil discards it.
@@ -59,7 +74,7 @@ type Progress struct {
 	Fetched     int    // bodies downloaded
 	NotModified int    // answered 304
 	Failed      int    // failed, old version kept
-	Skipped     int    // not a model, noindex, disallowed
+	Skipped     int    // not a model, noindex, disallowed, unchanged by sitemap lastmod
 	URL         string // the page just done
 }
 
@@ -74,16 +89,24 @@ var (
 // Crawler crawls one site. Its methods may be called from several goroutines, but only one
 // Refresh runs at a time.
 type Crawler struct {
-	site     *url.URL // scheme and host only
-	profile  *Profile
-	store    *store.Store
-	canon    *canonicalizer
-	fetch    *fetcher
-	maxPages int
-	maxBody  int64
-	clock    Clock
-	log      *slog.Logger
-	progress func(Progress)
+	site         *url.URL // scheme and host only
+	profile      *Profile
+	store        *store.Store
+	canon        *canonicalizer
+	client       *http.Client
+	robotsClient *http.Client
+	userAgent    string
+	interval     time.Duration
+	concurrency  int
+	timeout      time.Duration
+	maxPages     int
+	maxBody      int64
+	maxFailures  int
+	maxMissed    int
+	budget       time.Duration
+	clock        Clock
+	log          *slog.Logger
+	progress     func(Progress)
 
 	running sync.Mutex
 }
@@ -109,6 +132,9 @@ func New(cfg Config) (*Crawler, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = robotsToken + " (+https://github.com/mallihaku/mallihaku)"
 	}
+	if !strings.Contains(strings.ToLower(cfg.UserAgent), robotsToken) {
+		return nil, fmt.Errorf("new crawler: user agent %q does not name the product token %s", cfg.UserAgent, robotsToken)
+	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 2
 	}
@@ -117,6 +143,21 @@ func New(cfg Config) (*Crawler, error) {
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 10 << 20
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.HeaderTimeout <= 0 {
+		cfg.HeaderTimeout = 15 * time.Second
+	}
+	if cfg.MaxFailures <= 0 {
+		cfg.MaxFailures = 20
+	}
+	if cfg.MaxMissedRuns <= 0 {
+		cfg.MaxMissedRuns = 3
+	}
+	if cfg.Budget <= 0 {
+		cfg.Budget = 24 * time.Hour
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = realClock{}
@@ -128,7 +169,7 @@ func New(cfg Config) (*Crawler, error) {
 	canon := newCanonicalizer(site, cfg.Profile)
 	var client *http.Client
 	if cfg.Client == nil {
-		client = newClient(cfg.Concurrency, canon.allowed)
+		client = newClient(cfg.Concurrency, cfg.HeaderTimeout, cfg.Timeout, canon.allowed)
 	} else {
 		c := *cfg.Client
 		if c.CheckRedirect == nil {
@@ -136,30 +177,53 @@ func New(cfg Config) (*Crawler, error) {
 		}
 		client = &c
 	}
+	robotsClient := client
+	if cfg.Client == nil || cfg.Client.CheckRedirect == nil {
+		rc := *client
+		rc.CheckRedirect = robotsRedirect
+		robotsClient = &rc
+	}
 	var interval time.Duration
 	if cfg.Rate > 0 {
 		interval = time.Duration(float64(time.Second) / cfg.Rate)
 	}
 	return &Crawler{
-		site:    site,
-		profile: cfg.Profile,
-		store:   cfg.Store,
-		canon:   canon,
-		fetch: &fetcher{
-			client:      client,
-			userAgent:   cfg.UserAgent,
-			clock:       cfg.Clock,
-			interval:    interval,
-			concurrency: cfg.Concurrency,
-			log:         cfg.Logger,
-			hosts:       map[string]*hostGate{},
-		},
-		maxPages: cfg.MaxPages,
-		maxBody:  cfg.MaxBody,
-		clock:    cfg.Clock,
-		log:      cfg.Logger,
-		progress: cfg.Progress,
+		site:         site,
+		profile:      cfg.Profile,
+		store:        cfg.Store,
+		canon:        canon,
+		client:       client,
+		robotsClient: robotsClient,
+		userAgent:    cfg.UserAgent,
+		interval:     interval,
+		concurrency:  cfg.Concurrency,
+		timeout:      cfg.Timeout,
+		maxPages:     cfg.MaxPages,
+		maxBody:      cfg.MaxBody,
+		maxFailures:  cfg.MaxFailures,
+		maxMissed:    cfg.MaxMissedRuns,
+		budget:       cfg.Budget,
+		clock:        cfg.Clock,
+		log:          cfg.Logger,
+		progress:     cfg.Progress,
 	}, nil
+}
+
+// newFetcher is the HTTP side of one run; abort ends the run (circuit breaker, long pauses).
+func (c *Crawler) newFetcher(abort func(error)) *fetcher {
+	return &fetcher{
+		client:       c.client,
+		robotsClient: c.robotsClient,
+		userAgent:    c.userAgent,
+		clock:        c.clock,
+		interval:     c.interval,
+		concurrency:  c.concurrency,
+		timeout:      c.timeout,
+		log:          c.log,
+		maxFailures:  c.maxFailures,
+		abort:        abort,
+		hosts:        map[string]*hostGate{},
+	}
 }
 
 func (c *Crawler) siteURL(path string) string {
@@ -169,17 +233,21 @@ func (c *Crawler) siteURL(path string) string {
 // Refresh runs one crawl: robots.txt, discovery, then every model URL found (and every one
 // remembered from earlier runs) once.
 //
-// Incremental runs (full=false) send conditional GETs with the stored ETag and Last-Modified
-// and pass to put only models that are new or whose content changed; full runs fetch every
-// page unconditionally and pass every model they read to put. remove gets the ID of a model
-// whose page is gone (404/410) or now says noindex. put and remove may be nil; their calls
-// never overlap, and an error from them ends the run.
+// Incremental runs (full=false) skip pages whose sitemap lastmod is older than their last
+// fetch, send conditional GETs with the stored ETag and Last-Modified, and pass to put only
+// models that are new or whose content changed; full runs fetch every page unconditionally
+// and pass every model they read to put. remove gets the ID of a model whose page is gone
+// (404/410), now says noindex, or was missing from MaxMissedRuns complete discovery passes in
+// a row. put and remove may be nil; their calls never overlap, none is made once the run is
+// ending on an error, and an error from them ends the run.
 //
-// The counts are: discovered, fetched, not_modified, unchanged, failed and failed_<reason>,
-// skipped and skipped_<reason> (not a model, noindex, disallowed, ...), added, updated,
-// deleted. A page that fails keeps its old version. The error is non-nil when the run did
-// not complete: robots.txt unavailable (ErrRobotsUnavailable), the page budget reached
-// (ErrBudget), ctx done, or a store, put or remove failure.
+// The counts always have discovered, fetched, not_modified, skipped_lastmod, failed, added,
+// updated and deleted, and as they happen unchanged, failed_<reason> and skipped and
+// skipped_<reason> (not a model, noindex, disallowed, lastmod, ...). A page that fails keeps
+// its old version. The error is non-nil when the run did not complete: robots.txt
+// unavailable (ErrRobotsUnavailable), the site failing (ErrTooManyFailures), a Retry-After
+// beyond an hour (ErrPaused), the page budget reached (ErrBudget), ctx done, or a store, put
+// or remove failure.
 func (c *Crawler) Refresh(ctx context.Context, full bool, put func(practice.Model) error, remove func(id string) error) (map[string]int, error) {
 	if !c.running.TryLock() {
 		return nil, ErrBusy
@@ -193,6 +261,9 @@ func (c *Crawler) Refresh(ctx context.Context, full bool, put func(practice.Mode
 		counts:  map[string]int{},
 		claimed: map[string]bool{},
 	}
+	for _, k := range []string{"discovered", "fetched", "not_modified", "skipped_lastmod", "failed", "added", "updated", "deleted"} {
+		r.counts[k] = 0
+	}
 	err := r.do(ctx)
 	return r.snapshot(), err
 }
@@ -204,6 +275,7 @@ type run struct {
 	put    func(practice.Model) error
 	remove func(string) error
 	robots *robotsPolicy
+	fetch  *fetcher
 
 	mu       sync.Mutex // guards the fields below
 	counts   map[string]int
@@ -225,32 +297,38 @@ func (r *run) do(ctx context.Context) error {
 	started := c.clock.Now()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	r.fetch = c.newFetcher(cancel)
 
-	robots, err := c.fetchRobots(ctx)
+	robots, err := c.robots(ctx, r.fetch)
 	if err != nil {
-		c.log.Error("crawl not started", "site", c.siteURL(""), "err", err)
-		return fmt.Errorf("crawl %s: %w", c.siteURL(""), err)
+		err = fmt.Errorf("crawl %s: %w", c.siteURL(""), err)
+		c.log.Error("crawl not started", "err", err)
+		return err
 	}
+	gate := r.fetch.gate(c.site.Host)
 	if robots.crawlDelay > 0 {
 		c.log.Info("robots.txt crawl-delay", "delay", robots.crawlDelay)
-		c.fetch.gate(c.site.Host).slowDown(robots.crawlDelay)
+		gate.slowDown(robots.crawlDelay)
 	}
 	r.robots = robots
 
 	found, complete := r.discover(ctx)
-	targets, err := r.targets(found)
+	states, err := r.states()
 	if err != nil {
 		return err
 	}
+	complete = r.plausible(found, states, complete)
+	targets, missing := r.plan(found, states, complete)
 	r.mu.Lock()
 	r.counts["discovered"] = len(found)
 	r.progress.Discovered, r.progress.Total = len(found), len(targets)
 	r.mu.Unlock()
 	c.log.Info("discovery done", "discovered", len(found), "to_visit", len(targets), "complete", complete)
+	r.estimate(started, targets, states, gate.pace())
 
 	jobs := make(chan target)
 	var wg sync.WaitGroup
-	for range c.fetch.concurrency {
+	for range c.concurrency {
 		wg.Go(func() {
 			for t := range jobs {
 				if err := r.process(ctx, t); err != nil {
@@ -272,42 +350,124 @@ feed:
 	wg.Wait()
 
 	if ctx.Err() != nil {
-		return fmt.Errorf("crawl %s: %w", c.siteURL(""), context.Cause(ctx))
+		err := fmt.Errorf("crawl %s: %w", c.siteURL(""), context.Cause(ctx))
+		c.log.Error("crawl ended early; models kept as they were", "err", err, "counts", r.snapshot())
+		return err
 	}
-	if complete {
-		if err := r.markMissed(found); err != nil {
-			return err
-		}
-	}
-	counts := r.snapshot()
-	c.log.Info("crawl done", "took", c.clock.Now().Sub(started), "counts", counts)
 	if r.overrun {
 		return fmt.Errorf("crawl %s: %w (%d requests)", c.siteURL(""), ErrBudget, c.maxPages)
 	}
+	if complete {
+		if err := r.settleMissed(ctx, found, states, missing); err != nil {
+			return err
+		}
+	}
+	c.log.Info("crawl done", "took", c.clock.Now().Sub(started), "counts", r.snapshot())
 	return nil
 }
 
-// targets are the URLs to visit: those discovered and the model-path URLs remembered from
-// earlier runs (so that pages gone from the site are noticed). Sitemap lastmod newest first,
-// so a run cut short by its budget has the freshest changes; then by URL.
-func (r *run) targets(found map[string]time.Time) ([]target, error) {
-	var ts []target
-	for u, lm := range found {
-		ts = append(ts, target{url: u, lastmod: lm})
-	}
+// states is every page remembered from earlier runs, by URL.
+func (r *run) states() (map[string]store.Page, error) {
+	states := map[string]store.Page{}
 	err := r.c.store.Pages(func(p store.Page) error {
-		if _, ok := found[p.URL]; !ok && r.c.canon.isModel(p.URL) {
-			ts = append(ts, target{url: p.URL})
-		}
+		states[p.URL] = p
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read crawl state: %w", err)
 	}
+	return states, nil
+}
+
+// foundModels is the set of model URLs a discovery pass vouches for: those found, and the
+// canonical URLs of those found that are aliases of another.
+func foundModels(found map[string]time.Time, states map[string]store.Page) map[string]bool {
+	set := make(map[string]bool, len(found))
+	for u := range found {
+		set[u] = true
+		if p, ok := states[u]; ok && p.Canonical != "" {
+			set[p.Canonical] = true
+		}
+	}
+	return set
+}
+
+// plausible is complete, unless the discovery found fewer than half of the models we hold: a
+// site release that breaks its sitemap and listings must not count as every model missing.
+func (r *run) plausible(found map[string]time.Time, states map[string]store.Page, complete bool) bool {
+	if !complete {
+		return false
+	}
+	vouched := foundModels(found, states)
+	held, seen := 0, 0
+	for u, p := range states {
+		if p.ModelID == "" {
+			continue
+		}
+		held++
+		if vouched[u] {
+			seen++
+		}
+	}
+	if held > 0 && seen*2 < held {
+		r.c.log.Warn("discovery found fewer than half of the models held; their absence is not counted", "found", seen, "held", held)
+		return false
+	}
+	return true
+}
+
+// plan returns the URLs to visit: those discovered and the model-path URLs remembered from
+// earlier runs (so that pages gone from the site are noticed), sitemap lastmod newest first,
+// so a run cut short by its budget has the freshest changes, then by URL. A remembered URL
+// that this (complete) discovery misses for the MaxMissedRuns-th time in a row is not visited
+// but returned in missing, to be forgotten when the run completes.
+func (r *run) plan(found map[string]time.Time, states map[string]store.Page, complete bool) (ts []target, missing []store.Page) {
+	for u, lm := range found {
+		ts = append(ts, target{url: u, lastmod: lm})
+	}
+	vouched := foundModels(found, states)
+	for u, p := range states {
+		if _, ok := found[u]; ok || !r.c.canon.isModel(u) {
+			continue
+		}
+		if complete && !vouched[u] && p.MissedRuns+1 >= r.c.maxMissed {
+			missing = append(missing, p)
+			continue
+		}
+		ts = append(ts, target{url: u})
+	}
 	slices.SortFunc(ts, func(a, b target) int {
 		return cmp.Or(b.lastmod.Compare(a.lastmod), cmp.Compare(a.url, b.url))
 	})
-	return ts, nil
+	return ts, missing
+}
+
+// estimate logs how long the run will take at its pace, and warns when that is longer than
+// the budget (a slow Crawl-delay on a big site).
+func (r *run) estimate(started time.Time, ts []target, states map[string]store.Page, pace time.Duration) {
+	if pace <= 0 {
+		return
+	}
+	requests := 0
+	for _, t := range ts {
+		p, known := states[t.url]
+		if !r.unchangedByLastmod(t, p, known) {
+			requests++
+		}
+	}
+	est := r.c.clock.Now().Sub(started) + time.Duration(requests)*pace
+	if est > r.c.budget {
+		r.c.log.Warn("at this pace the run will outlast its budget", "estimate", est.Round(time.Second), "budget", r.c.budget,
+			"requests", requests, "pace", pace, "crawl_delay", r.robots.crawlDelay)
+		return
+	}
+	r.c.log.Info("estimated run time", "estimate", est.Round(time.Second), "requests", requests, "pace", pace)
+}
+
+// unchangedByLastmod reports whether an incremental run can skip the page: its sitemap lastmod
+// is older than our last fetch of it.
+func (r *run) unchangedByLastmod(t target, prev store.Page, known bool) bool {
+	return !r.full && known && !t.lastmod.IsZero() && !prev.FetchedAt.IsZero() && t.lastmod.Before(prev.FetchedAt)
 }
 
 // process visits one model URL. Outcomes for the page are counted; the error is for
@@ -325,6 +485,13 @@ func (r *run) process(ctx context.Context, t target) error {
 	if err != nil {
 		return fmt.Errorf("read state of %s: %w", t.url, err)
 	}
+	if r.unchangedByLastmod(t, prev, known) {
+		r.count("skipped_lastmod")
+		r.count("skipped")
+		log.Debug("page skipped", "reason", "sitemap lastmod older than our last fetch", "lastmod", t.lastmod)
+		prev.LastSeen = r.c.clock.Now()
+		return r.save(prev, nil)
+	}
 	if !r.spend() {
 		return nil
 	}
@@ -332,7 +499,7 @@ func (r *run) process(ctx context.Context, t target) error {
 	if known && !r.full {
 		header = conditional(prev)
 	}
-	resp, err := r.c.fetch.get(ctx, t.url, header, r.c.maxBody)
+	resp, err := r.fetch.get(ctx, t.url, header, r.c.maxBody)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -345,18 +512,18 @@ func (r *run) process(ctx context.Context, t target) error {
 		prev.LastSeen, prev.Error = r.c.clock.Now(), ""
 		return r.save(prev, nil)
 	case resp.Status == http.StatusNotFound || resp.Status == http.StatusGone:
-		return r.gone(log, t.url, prev, known, resp.Status)
+		return r.gone(ctx, log, t.url, prev, known, resp.Status)
 	case resp.Status < 200 || resp.Status > 299:
 		return r.fail(log, t.url, prev, known, &statusError{resp.Status})
 	case resp.Truncated:
 		return r.fail(log, t.url, prev, known, fmt.Errorf("%w (over %d bytes)", ErrTooLarge, r.c.maxBody))
 	}
 	r.count("fetched")
-	return r.page(log, t.url, prev, known, resp)
+	return r.page(ctx, log, t.url, prev, known, resp)
 }
 
 // page handles a page the site answered with 2xx.
-func (r *run) page(log *slog.Logger, u string, prev store.Page, known bool, resp *response) (err error) {
+func (r *run) page(ctx context.Context, log *slog.Logger, u string, prev store.Page, known bool, resp *response) (err error) {
 	now := r.c.clock.Now()
 	ct := resp.Header.Get("Content-Type")
 	state := store.Page{
@@ -384,7 +551,7 @@ func (r *run) page(log *slog.Logger, u string, prev store.Page, known bool, resp
 	meta := scanHTML(body)
 	if headerNoindex(resp.Header) || meta.noindex {
 		r.skip(log, "noindex", "noindex")
-		if err := r.drop(log, prev.ModelID); err != nil {
+		if err := r.drop(ctx, log, prev.ModelID); err != nil {
 			return err
 		}
 		return r.save(state, nil)
@@ -405,12 +572,13 @@ func (r *run) page(log *slog.Logger, u string, prev store.Page, known bool, resp
 		log = log.With("canonical", identity)
 		// The alias keeps its validators but no model; a model it had is now the canonical one's.
 		alias := state
+		alias.Canonical = identity
 		aliasDone := func(id string) error {
 			if err := r.save(alias, nil); err != nil {
 				return err
 			}
 			if known && prev.ModelID != id {
-				return r.drop(log, prev.ModelID)
+				return r.drop(ctx, log, prev.ModelID)
 			}
 			return nil
 		}
@@ -470,7 +638,7 @@ func (r *run) page(log *slog.Logger, u string, prev store.Page, known bool, resp
 		r.count("unchanged")
 	}
 	if r.put != nil {
-		if err := r.call(func() error { return r.put(m) }); err != nil {
+		if err := r.call(ctx, func() error { return r.put(m) }); err != nil {
 			return fmt.Errorf("put %s: %w", m.ID, err)
 		}
 	}
@@ -479,7 +647,7 @@ func (r *run) page(log *slog.Logger, u string, prev store.Page, known bool, resp
 	}
 	// An ID the index knows under this URL, or under the alias, that is not this model any more.
 	if old != m.ID {
-		if err := r.drop(log, old); err != nil {
+		if err := r.drop(ctx, log, old); err != nil {
 			return err
 		}
 	}
@@ -497,14 +665,14 @@ func (r *run) keep(prev store.Page, known bool, state store.Page) error {
 
 // gone handles 404 and 410: the model there is removed and the page forgotten. A URL that
 // never held a model counts as failed (a dead link in a sitemap or listing).
-func (r *run) gone(log *slog.Logger, u string, prev store.Page, known bool, status int) error {
+func (r *run) gone(ctx context.Context, log *slog.Logger, u string, prev store.Page, known bool, status int) error {
 	if !known || prev.ModelID == "" {
 		if err := r.fail(log, u, prev, false, &statusError{status}); err != nil {
 			return err
 		}
 	} else {
 		log.Info("page gone, model removed", "status", status, "id", prev.ModelID)
-		if err := r.drop(log, prev.ModelID); err != nil {
+		if err := r.drop(ctx, log, prev.ModelID); err != nil {
 			return err
 		}
 	}
@@ -518,12 +686,12 @@ func (r *run) gone(log *slog.Logger, u string, prev store.Page, known bool, stat
 }
 
 // drop removes the model id from the index, if there is one.
-func (r *run) drop(log *slog.Logger, id string) error {
+func (r *run) drop(ctx context.Context, log *slog.Logger, id string) error {
 	if id == "" {
 		return nil
 	}
 	if r.remove != nil {
-		if err := r.call(func() error { return r.remove(id) }); err != nil {
+		if err := r.call(ctx, func() error { return r.remove(id) }); err != nil {
 			return fmt.Errorf("remove %s: %w", id, err)
 		}
 	}
@@ -582,30 +750,43 @@ func (r *run) save(p store.Page, body []byte) error {
 	return nil
 }
 
-// markMissed counts, for every remembered model page, the complete discoveries in a row that
-// did not find it.
-func (r *run) markMissed(found map[string]time.Time) error {
-	var changed []store.Page
-	err := r.c.store.Pages(func(p store.Page) error {
-		if p.ModelID == "" {
-			return nil
+// settleMissed records a complete discovery pass: remembered model-path pages it found start
+// counting afresh, the others count one more miss, and those missed MaxMissedRuns times in a
+// row (missing) are forgotten, their models removed.
+func (r *run) settleMissed(ctx context.Context, found map[string]time.Time, states map[string]store.Page, missing []store.Page) error {
+	vouched := foundModels(found, states)
+	gone := map[string]bool{}
+	for _, p := range missing {
+		gone[p.URL] = true
+		log := r.c.log.With("url", p.URL)
+		log.Info("page missing from discovery too many runs in a row, forgotten", "runs", p.MissedRuns+1)
+		if err := r.drop(ctx, log, p.ModelID); err != nil {
+			return err
 		}
-		_, ok := found[p.URL]
+		if err := r.c.store.DeletePage(p.URL); err != nil {
+			return fmt.Errorf("forget %s: %w", p.URL, err)
+		}
+	}
+	for u := range states {
+		if gone[u] || !r.c.canon.isModel(u) {
+			continue
+		}
+		// The state as this run left it, not as it began.
+		p, ok, err := r.c.store.Page(u)
+		if err != nil {
+			return fmt.Errorf("read state of %s: %w", u, err)
+		}
+		if !ok {
+			continue
+		}
 		switch {
-		case ok && p.MissedRuns != 0:
+		case vouched[u] && p.MissedRuns != 0:
 			p.MissedRuns = 0
-		case !ok:
+		case !vouched[u]:
 			p.MissedRuns++
 		default:
-			return nil
+			continue
 		}
-		changed = append(changed, p)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read crawl state: %w", err)
-	}
-	for _, p := range changed {
 		if err := r.save(p, nil); err != nil {
 			return err
 		}
@@ -613,9 +794,13 @@ func (r *run) markMissed(found map[string]time.Time) error {
 	return nil
 }
 
-func (r *run) call(fn func() error) error {
+// call runs put or remove: one at a time, and none once the run is ending.
+func (r *run) call(ctx context.Context, fn func() error) error {
 	r.callMu.Lock()
 	defer r.callMu.Unlock()
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
 	return fn()
 }
 

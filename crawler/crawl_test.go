@@ -55,9 +55,14 @@ type fixturePage struct {
 	body           string
 	header         http.Header // extra response headers
 	noETag         bool
+	weakETag       bool
 	noLastModified bool
 	gzip           bool          // served gzip-compressed (as sitemap.xml.gz is)
 	first          []fixtureStep // answers given before the page itself, one per request
+	redirect       string        // answer 301 to this location ({{site}} allowed)
+	stall          bool          // never send the headers
+	dribble        bool          // send headers, then the body a byte at a time for ever
+	size           int           // send this many bytes of body instead of body
 }
 
 type fixtureStep struct {
@@ -69,7 +74,8 @@ type fixtureStep struct {
 type crawlHit struct {
 	uri, userAgent, ifNoneMatch, ifModifiedSince string
 	status                                       int
-	at                                           time.Time // fake clock
+	at                                           time.Time     // when it arrived, by the fake clock
+	took                                         time.Duration // until the answer ended, in real time
 }
 
 // fixtureSite is a small Innokylä look-alike that records every request.
@@ -79,7 +85,10 @@ type fixtureSite struct {
 	srv   *httptest.Server
 
 	mu          sync.Mutex
-	pages       map[string]*fixturePage // by request URI
+	pages       map[string]*fixturePage       // by request URI
+	lastmod     map[string]string             // sitemap lastmod by path, moved on by set as a CMS would
+	dynamic     func(uri string) *fixturePage // for URIs not in pages
+	now         func() time.Time              // the time hits are stamped with; nil is clock
 	hits        []crawlHit
 	inflight    int
 	maxInflight int
@@ -168,7 +177,7 @@ func gzipString(s string) string {
 // sitemap index with a gzip child, a paginated listing, four models, and pages that are not
 // models.
 func newFixtureSite(t *testing.T) *fixtureSite {
-	s := &fixtureSite{t: t, clock: newFakeClock(), pages: map[string]*fixturePage{}}
+	s := &fixtureSite{t: t, clock: newFakeClock(), pages: map[string]*fixturePage{}, lastmod: map[string]string{}}
 	s.srv = httptest.NewServer(s)
 	t.Cleanup(s.srv.Close)
 
@@ -189,8 +198,8 @@ Sitemap: {{site}}/sitemap.xml
 </sitemapindex>`})
 	s.set(childSitemap, &fixturePage{contentType: "application/gzip", gzip: true, body: `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-  <url><loc>{{site}}` + pathA + `</loc><lastmod>2025-02-03</lastmod></url>
-  <url><loc>{{site}}` + pathB + `/</loc><lastmod>2025-02-10T08:00:00+02:00</lastmod></url>
+  <url><loc>{{site}}` + pathA + `</loc><lastmod>{{lastmod ` + pathA + `}}</lastmod></url>
+  <url><loc>{{site}}` + pathB + `/</loc><lastmod>{{lastmod ` + pathB + `}}</lastmod></url>
   <url><loc>{{site}}` + pathSecret + `</loc></url>
   <url><loc>{{site}}` + pathNews + `</loc></url>
   <url><loc>{{site}}` + pathProgram + `</loc><lastmod>huomenna</lastmod></url>
@@ -221,6 +230,8 @@ Sitemap: {{site}}/sitemap.xml
 	s.set(pathDevPath, &fixturePage{body: `<html><body><h1>Kehittämisen polku</h1>` + drupalItem("Toimintamallin nimi", modelA.title) + `</body></html>`})
 	s.set(pathNews, &fixturePage{body: `<html><body><h1>Uusia toimintamalleja</h1><p>Uutinen.</p></body></html>`})
 	s.set(pathProgram, &fixturePage{body: `<html><body><h1>Tulevaisuuden sote-keskus</h1></body></html>`})
+	s.lastmod[pathA] = "2025-02-03"
+	s.lastmod[pathB] = "2025-02-10T08:00:00+02:00"
 	return s
 }
 
@@ -230,6 +241,9 @@ func (s *fixtureSite) set(uri string, p *fixturePage) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pages[uri] = p
+	if _, ok := s.lastmod[uri]; ok {
+		s.lastmod[uri] = s.clock.Now().Format(time.RFC3339)
+	}
 }
 
 func (s *fixtureSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -237,6 +251,14 @@ func (s *fixtureSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.inflight++
 	s.maxInflight = max(s.maxInflight, s.inflight)
 	p := s.pages[r.URL.RequestURI()]
+	if p == nil && s.dynamic != nil {
+		p = s.dynamic(r.URL.RequestURI())
+	}
+	now := s.clock.Now
+	if s.now != nil {
+		now = s.now
+	}
+	arrived, realStart := now(), time.Now()
 	var step *fixtureStep
 	if p != nil && len(p.first) > 0 {
 		step, p.first = &p.first[0], p.first[1:]
@@ -248,20 +270,25 @@ func (s *fixtureSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.inflight--
 		s.mu.Unlock()
 	}()
-	if hold != nil {
-		hold(r.URL.RequestURI())
-	}
-
-	status := s.answer(w, r, p, step)
+	// The hit is logged as it arrives, so that a request the crawler gave up on counts at once.
 	s.mu.Lock()
+	i := len(s.hits)
 	s.hits = append(s.hits, crawlHit{
 		uri:             r.URL.RequestURI(),
 		userAgent:       r.Header.Get("User-Agent"),
 		ifNoneMatch:     r.Header.Get("If-None-Match"),
 		ifModifiedSince: r.Header.Get("If-Modified-Since"),
-		status:          status,
-		at:              s.clock.Now(),
+		at:              arrived,
 	})
+	s.mu.Unlock()
+	if hold != nil {
+		hold(r.URL.RequestURI())
+	}
+	status := s.answer(w, r, p, step)
+	s.mu.Lock()
+	if i < len(s.hits) && s.hits[i].uri == r.URL.RequestURI() { // not taken meanwhile
+		s.hits[i].status, s.hits[i].took = status, time.Since(realStart)
+	}
 	s.mu.Unlock()
 }
 
@@ -277,7 +304,47 @@ func (s *fixtureSite) answer(w http.ResponseWriter, r *http.Request, p *fixtureP
 		w.WriteHeader(step.status)
 		return step.status
 	}
+	if p.redirect != "" {
+		w.Header().Set("Location", strings.ReplaceAll(p.redirect, "{{site}}", s.srv.URL))
+		w.WriteHeader(http.StatusMovedPermanently)
+		return http.StatusMovedPermanently
+	}
+	if p.stall {
+		<-r.Context().Done()
+		return 0
+	}
+	if p.dribble || p.size > 0 {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		if p.size > 0 {
+			chunk := bytes.Repeat([]byte("<p>Innokylä</p>\n"), 4096)
+			for n := 0; n < p.size; n += len(chunk) {
+				if _, err := w.Write(chunk); err != nil {
+					break
+				}
+			}
+			return http.StatusOK
+		}
+		tick := time.NewTicker(20 * time.Millisecond) // the server misbehaves in real time
+		defer tick.Stop()
+		for {
+			if _, err := w.Write([]byte("<")); err != nil {
+				return http.StatusOK
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return http.StatusOK
+			case <-tick.C:
+			}
+		}
+	}
 	body := strings.ReplaceAll(p.body, "{{site}}", s.srv.URL)
+	s.mu.Lock()
+	for path, lm := range s.lastmod {
+		body = strings.ReplaceAll(body, "{{lastmod "+path+"}}", lm)
+	}
+	s.mu.Unlock()
 	if p.gzip {
 		body = gzipString(body)
 	}
@@ -293,6 +360,9 @@ func (s *fixtureSite) answer(w http.ResponseWriter, r *http.Request, p *fixtureP
 	if status == 0 {
 		status = http.StatusOK
 		etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(body)))[:18] + `"`
+		if p.weakETag {
+			etag = "W/" + etag
+		}
 		if !p.noETag {
 			w.Header().Set("ETag", etag)
 		}
@@ -514,32 +584,48 @@ func TestFirstCrawlFindsExactlyTheModels(t *testing.T) {
 	}
 }
 
+// TestIncrementalCrawlDownloadsNothingUnchanged is issue 3's "second crawl of an unchanged
+// site" and RELIABILITY test 12 (conditional GET).
 func TestIncrementalCrawlDownloadsNothingUnchanged(t *testing.T) {
 	s := newFixtureSite(t)
+	s.set(pathC, &fixturePage{body: modelHTML(modelC), weakETag: true})
 	c, _ := newTestCrawler(t, s, nil)
 	refresh(t, c, false)
 	s.takeHits()
+	s.clock.Sleep(context.Background(), time.Hour)
 
 	k, counts := refresh(t, c, false)
 	if len(k.put) != 0 || len(k.removed) != 0 {
 		t.Errorf("unchanged site: put %q, removed %q; want nothing", k.urls(), k.removed)
 	}
-	wantCounts(t, counts, map[string]int{"not_modified": 5, "fetched": 0, "added": 0, "updated": 0, "failed": 0})
-	for _, h := range s.takeHits() {
-		if h.uri == "/robots.txt" {
-			continue
-		}
+	// A and B are in the sitemap with a lastmod older than their fetch: not asked at all.
+	wantCounts(t, counts, map[string]int{"discovered": 6, "not_modified": 3, "skipped_lastmod": 2, "fetched": 0,
+		"added": 0, "updated": 0, "deleted": 0, "failed": 0})
+	hits := s.takeHits()
+	for _, h := range hits {
 		if h.status != http.StatusNotModified {
-			t.Errorf("%s answered %d: a body was downloaded again", h.uri, h.status)
+			t.Errorf("%s answered %d: want only 304s, no body downloaded again", h.uri, h.status)
 		}
 		switch {
 		case h.uri == pathD: // the site sends no ETag for it
 			if h.ifModifiedSince != fixtureLastModified || h.ifNoneMatch != "" {
 				t.Errorf("%s: If-Modified-Since %q, If-None-Match %q; want only If-Modified-Since", h.uri, h.ifModifiedSince, h.ifNoneMatch)
 			}
+		case h.uri == pathC:
+			if !strings.HasPrefix(h.ifNoneMatch, `W/"`) {
+				t.Errorf("%s: If-None-Match %q, want the weak ETag as it was given", h.uri, h.ifNoneMatch)
+			}
 		case h.ifNoneMatch == "":
 			t.Errorf("%s: no If-None-Match", h.uri)
 		}
+	}
+	for _, never := range []string{"/robots.txt", pathA, pathB} {
+		if n := len(hitsFor(hits, never)); n != 0 {
+			t.Errorf("%s requested %d times in the second run, want 0", never, n)
+		}
+	}
+	if len(hits) != 7 { // sitemap index and child, two listing pages, C, D, the page without labels
+		t.Errorf("%d requests in the second run, want 7", len(hits))
 	}
 	if n := len(cachedModels(t, c)); n != 4 {
 		t.Errorf("after a 304 crawl the cache has %d models, want 4", n)
@@ -576,7 +662,7 @@ func TestChangedModelIsUpdated(t *testing.T) {
 	if len(k.put) != 1 || k.put[0].URL != s.url(pathB) || k.put[0].Summary != changed.summary {
 		t.Fatalf("put %q, want only the changed model with its new summary", k.urls())
 	}
-	wantCounts(t, counts, map[string]int{"updated": 1, "added": 0, "not_modified": 4, "fetched": 1})
+	wantCounts(t, counts, map[string]int{"updated": 1, "added": 0, "not_modified": 3, "skipped_lastmod": 1, "fetched": 1})
 }
 
 func TestGonePageIsRemoved(t *testing.T) {
@@ -765,70 +851,6 @@ func TestRequestsInFlightNeverExceedConcurrency(t *testing.T) {
 				t.Errorf("at most %d requests were in flight, want exactly Concurrency = %d", got, n)
 			}
 		})
-	}
-}
-
-func TestRobotsUnavailableFetchesNoPages(t *testing.T) {
-	tests := []struct {
-		status    int
-		available bool
-	}{
-		{http.StatusOK, true},
-		{http.StatusNotFound, true},
-		{http.StatusForbidden, true},
-		{http.StatusUnauthorized, true},
-		{http.StatusTooManyRequests, false},
-		{http.StatusInternalServerError, false},
-		{http.StatusServiceUnavailable, false},
-	}
-	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
-			s := newFixtureSite(t)
-			if tt.status != http.StatusOK {
-				s.set("/robots.txt", &fixturePage{status: tt.status, body: "ei robots-tiedostoa"})
-			}
-			c, _ := newTestCrawler(t, s, nil)
-			k := &sink{}
-			counts, err := c.Refresh(context.Background(), false, k.Put, k.Remove)
-			pages := 0
-			for _, h := range s.takeHits() {
-				if h.uri != "/robots.txt" {
-					pages++
-				}
-			}
-			if !tt.available {
-				if !errors.Is(err, ErrRobotsUnavailable) {
-					t.Errorf("Refresh error = %v, want ErrRobotsUnavailable", err)
-				}
-				if pages != 0 || len(k.put) != 0 {
-					t.Errorf("%d pages fetched and %d models put with robots.txt unavailable, want none", pages, len(k.put))
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Refresh: %v", err)
-			}
-			want := 4
-			if tt.status != http.StatusOK {
-				want = 5 // no rules: the "secret" model is allowed too
-			}
-			if counts["added"] != want {
-				t.Errorf("added %d models, want %d", counts["added"], want)
-			}
-		})
-	}
-}
-
-func TestRobotsUnreachableFetchesNoPages(t *testing.T) {
-	s := newFixtureSite(t)
-	c, _ := newTestCrawler(t, s, nil)
-	s.srv.Close() // connection refused
-	counts, err := c.Refresh(context.Background(), false, nil, nil)
-	if !errors.Is(err, ErrRobotsUnavailable) {
-		t.Errorf("Refresh error = %v, want ErrRobotsUnavailable", err)
-	}
-	if counts["fetched"] != 0 {
-		t.Errorf("fetched %d pages", counts["fetched"])
 	}
 }
 

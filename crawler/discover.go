@@ -86,6 +86,36 @@ func (r *run) sitemap(ctx context.Context, u string, found map[string]time.Time)
 	if err != nil {
 		return nil, err
 	}
+	sm, err := parseSitemap(doc, r.c.canon)
+	if err != nil {
+		return nil, fmt.Errorf("parse sitemap %s: %w", u, err)
+	}
+	if sm.extra > 0 {
+		r.c.log.Warn("sitemap has more URLs than the protocol allows, the rest ignored", "url", u, "ignored", sm.extra, "max", maxSitemapURLs)
+	}
+	for _, loc := range sm.offSite {
+		r.c.log.Warn("sitemap off site ignored", "url", loc)
+	}
+	for _, e := range sm.models {
+		if old, ok := found[e.url]; !ok || e.lastmod.After(old) {
+			found[e.url] = e.lastmod
+		}
+	}
+	return sm.children, nil
+}
+
+// sitemapFile is what one sitemap or sitemap index holds for us.
+type sitemapFile struct {
+	models   []target // canonical practice-model URLs, with lastmod where it could be read
+	children []string // canonical URLs of child sitemaps (an index)
+	offSite  []string // child sitemaps on other sites, ignored
+	extra    int      // <url> entries beyond the protocol's 50,000, ignored
+}
+
+// parseSitemap reads a sitemap or a sitemap index (XML, already decompressed). Entries
+// that are not practice models of the site are dropped, and only the first 50,000 <url>
+// entries count.
+func parseSitemap(doc []byte, canon *canonicalizer) (sitemapFile, error) {
 	var sm struct {
 		URLs []struct {
 			Loc     string `xml:"loc"`
@@ -98,31 +128,31 @@ func (r *run) sitemap(ctx context.Context, u string, found map[string]time.Time)
 	dec := xml.NewDecoder(bytes.NewReader(doc))
 	dec.CharsetReader = charset.NewReaderLabel
 	if err := dec.Decode(&sm); err != nil {
-		return nil, fmt.Errorf("parse sitemap %s: %w", u, err)
+		return sitemapFile{}, err
 	}
+	var f sitemapFile
 	if len(sm.URLs) > maxSitemapURLs {
-		r.c.log.Warn("sitemap has too many URLs, the rest ignored", "url", u, "urls", len(sm.URLs), "max", maxSitemapURLs)
+		f.extra = len(sm.URLs) - maxSitemapURLs
 		sm.URLs = sm.URLs[:maxSitemapURLs]
 	}
 	for _, e := range sm.URLs {
-		cu, ok := r.c.canon.canon(e.Loc)
-		if !ok || !r.c.canon.isModel(cu) {
+		cu, ok := canon.canon(e.Loc)
+		if !ok || !canon.isModel(cu) {
 			continue
 		}
-		lm := parseLastmod(e.LastMod)
-		if old, ok := found[cu]; !ok || lm.After(old) {
-			found[cu] = lm
-		}
+		f.models = append(f.models, target{url: cu, lastmod: parseLastmod(e.LastMod)})
 	}
-	var children []string
 	for _, e := range sm.Sitemaps {
-		if cu, ok := r.c.canon.canon(e.Loc); ok {
-			children = append(children, cu)
+		if len(f.children)+len(f.offSite) >= maxSitemapURLs {
+			break
+		}
+		if cu, ok := canon.canon(e.Loc); ok {
+			f.children = append(f.children, cu)
 		} else {
-			r.c.log.Warn("sitemap off site ignored", "url", e.Loc)
+			f.offSite = append(f.offSite, e.Loc)
 		}
 	}
-	return children, nil
+	return f, nil
 }
 
 // listing reads a listing page and the pages of its pagination, adding the model pages they
@@ -136,6 +166,7 @@ func (r *run) listing(ctx context.Context, listingPath string, found map[string]
 	complete := true
 	queue := []string{start}
 	seen := map[string]bool{start: true}
+	listed := map[string]bool{} // model URLs this listing has linked to
 	for len(queue) > 0 && ctx.Err() == nil {
 		u := queue[0]
 		queue = queue[1:]
@@ -161,21 +192,48 @@ func (r *run) listing(ctx context.Context, listingPath string, found map[string]
 				base = b
 			}
 		}
+		var pages []string
+		fresh := 0
 		for _, href := range meta.links {
 			cu, ok := r.c.canon.resolve(base, href)
 			if !ok {
 				continue
 			}
 			if r.c.canon.isModel(cu) {
+				if !listed[cu] {
+					listed[cu] = true
+					fresh++
+				}
 				if _, ok := found[cu]; !ok {
 					found[cu] = time.Time{}
 				}
 				continue
 			}
-			if next, ok := paginationURL(cu, listingPath); ok && !seen[next] && len(seen) < maxListingPages {
-				seen[next] = true
-				queue = append(queue, next)
+			if next, ok := paginationURL(cu, listingPath); ok && !seen[next] {
+				pages = append(pages, next)
 			}
+		}
+		// A page that lists nothing new is the end of a listing, or a trap that pages for
+		// ever; its pagination is not followed, and when it leads somewhere new the listing
+		// counts as not read through.
+		if fresh == 0 {
+			if len(pages) > 0 {
+				complete = false
+				r.c.log.Warn("listing page lists no new models; its pagination not followed", "url", u)
+			}
+			continue
+		}
+		for _, next := range pages {
+			if seen[next] {
+				continue
+			}
+			if len(seen) >= maxListingPages {
+				complete = false
+				r.c.log.Warn("listing has too many pages, the rest not read", "path", listingPath, "max", maxListingPages)
+				break
+			}
+			seen[next] = true
+			queue = append(queue, next)
 		}
 	}
 	return complete
@@ -229,7 +287,7 @@ func (r *run) fetchDoc(ctx context.Context, u string, limit int64, decode func(*
 			}
 		}
 	}
-	resp, err := r.c.fetch.get(ctx, u, header, limit)
+	resp, err := r.fetch.get(ctx, u, header, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -294,13 +352,19 @@ func gunzipMaybe(b []byte, limit int64) ([]byte, error) {
 	return out, nil
 }
 
-// parseLastmod reads a sitemap <lastmod> (W3C datetime); a malformed one is zero.
+// parseLastmod reads a sitemap <lastmod> (W3C datetime); a malformed one is zero. A date
+// without a time may mean any moment of that day in any time zone, so it is read as the
+// latest of them (36 hours after its UTC midnight): a page is never skipped as unchanged
+// because its lastmod was read too early.
 func parseLastmod(s string) time.Time {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02"} {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t
 		}
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t.Add(36*time.Hour - time.Second)
 	}
 	return time.Time{}
 }

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Clock tells the time and waits. The crawler paces and backs off through it, so tests
@@ -51,12 +53,20 @@ const (
 	maxRetries    = 2 // after the first attempt, so at most 3 requests per URL
 	backoffBase   = time.Second
 	backoffCap    = 60 * time.Second
-	maxRetryAfter = time.Hour // a longer Retry-After is not waited for
+	maxRetryAfter = time.Hour // a longer Retry-After ends the run for that host
 	maxRedirects  = 5
 )
 
-// ErrTooLarge means a body was larger than the crawler accepts.
-var ErrTooLarge = errors.New("body too large")
+var (
+	// ErrTooLarge means a body was larger than the crawler accepts.
+	ErrTooLarge = errors.New("body too large")
+	// ErrTooManyFailures means the site failed (5xx, 408, 429, timeouts, network errors) so
+	// many times in a row that the run was given up (Config.MaxFailures).
+	ErrTooManyFailures = errors.New("too many failed requests in a row, run abandoned")
+	// ErrPaused means the site asked, with Retry-After, for a longer pause than a run waits
+	// (an hour), so the run ended there.
+	ErrPaused = errors.New("the site asked for a pause longer than a run waits")
+)
 
 // errRedirect marks a redirect the client refused to follow.
 var errRedirect = errors.New("redirect refused")
@@ -77,35 +87,40 @@ type response struct {
 	Truncated bool // the body was longer than the limit and was cut there
 }
 
-// fetcher does the site's HTTP: User-Agent, per-host pacing and concurrency, and retries
-// with backoff that honour Retry-After.
+// fetcher does one run's HTTP: User-Agent, per-host pacing and concurrency, retries with
+// backoff that honour Retry-After, and the circuit breaker.
 type fetcher struct {
-	client      *http.Client
-	userAgent   string
-	clock       Clock
-	interval    time.Duration // least time between request starts on one host
-	concurrency int           // requests in flight per host
-	log         *slog.Logger
+	client       *http.Client
+	robotsClient *http.Client // for robots.txt, whose redirects may leave the site; nil is client
+	userAgent    string
+	clock        Clock
+	interval     time.Duration // least time between request starts on one host
+	concurrency  int           // requests in flight per host
+	timeout      time.Duration // per request, body included; 0 leaves it to the client
+	log          *slog.Logger
+	maxFailures  int         // failed requests in a row that end the run; 0 is no limit
+	abort        func(error) // ends the run; nil in unit tests
 
-	mu    sync.Mutex
-	hosts map[string]*hostGate
+	mu       sync.Mutex
+	hosts    map[string]*hostGate
+	failures int // failed requests in a row
 }
 
 // newClient is the crawler's own HTTP client (RELIABILITY §2): timeouts at every step and
 // redirects only to allowed hosts.
-func newClient(concurrency int, allowed func(*url.URL) bool) *http.Client {
+func newClient(concurrency int, headerTimeout, timeout time.Duration, allowed func(*url.URL) bool) *http.Client {
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
 		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 15 * time.Second,
+		ResponseHeaderTimeout: headerTimeout,
 		MaxConnsPerHost:       concurrency,
 		MaxIdleConnsPerHost:   concurrency,
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
 	}
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second, CheckRedirect: checkRedirect(allowed)}
+	return &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: checkRedirect(allowed)}
 }
 
 func checkRedirect(allowed func(*url.URL) bool) func(*http.Request, []*http.Request) error {
@@ -120,50 +135,119 @@ func checkRedirect(allowed func(*url.URL) bool) func(*http.Request, []*http.Requ
 	}
 }
 
+// robotsRedirect is the redirect policy for robots.txt: RFC 9309 §2.3.1.2 asks crawlers to
+// follow at least five redirects, also to other hosts. Only http(s) is followed, and never to
+// a link-local address (cloud metadata services live there).
+func robotsRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > maxRedirects {
+		return fmt.Errorf("more than %d redirects: %w", maxRedirects, errRedirect)
+	}
+	u := req.URL
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("redirect to %s: %w", u.Redacted(), errRedirect)
+	}
+	if ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && (ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast()) {
+		return fmt.Errorf("redirect to %s: %w", u.Redacted(), errRedirect)
+	}
+	return nil
+}
+
 // get fetches rawURL with the extra header, reading at most limit bytes of the body. Network
-// errors and 429/502/503/504 answers are retried up to maxRetries times; the last answer is
-// returned whatever its status.
+// errors and 408/429/500/502/503/504 answers are retried up to maxRetries times; the last
+// answer is returned whatever its status.
 func (f *fetcher) get(ctx context.Context, rawURL string, header http.Header, limit int64) (*response, error) {
+	return f.do(ctx, f.client, rawURL, header, limit)
+}
+
+// getRobots is get for robots.txt.
+func (f *fetcher) getRobots(ctx context.Context, rawURL string, limit int64) (*response, error) {
+	client := f.robotsClient
+	if client == nil {
+		client = f.client
+	}
+	return f.do(ctx, client, rawURL, nil, limit)
+}
+
+func (f *fetcher) do(ctx context.Context, client *http.Client, rawURL string, header http.Header, limit int64) (*response, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	gate := f.gate(u.Host)
 	for attempt := 0; ; attempt++ {
-		resp, err := f.once(ctx, gate, u, header, limit)
+		resp, err := f.once(ctx, client, gate, u, header, limit)
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("fetch %s: %w", rawURL, ctx.Err())
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, context.Cause(ctx))
 		}
-		if attempt == maxRetries || !retryable(resp, err) {
-			if err != nil {
-				return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
-			}
-			return resp, nil
+		if errors.Is(err, ErrPaused) {
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 		}
+		failed := retryable(resp, err)
+		f.record(failed, rawURL, resp, err)
 		wait := backoff(attempt)
-		if resp != nil {
+		if resp != nil && (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) {
 			if d, ok := retryAfter(resp.Header, f.clock.Now()); ok {
 				if d > maxRetryAfter {
-					return resp, nil
+					err := fmt.Errorf("%w: %s asked to wait %v", ErrPaused, u.Host, d)
+					gate.close(err)
+					f.log.Warn("site asks for a long pause; no more requests to it in this run", "url", rawURL, "retry_after", d)
+					if f.abort != nil {
+						f.abort(err)
+					}
+					return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 				}
 				// Retry-After holds for the whole host: no request to it before then.
 				gate.pauseUntil(f.clock.Now().Add(d))
 				wait = 0
 			}
 		}
+		if ctx.Err() != nil { // the breaker ended the run
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, context.Cause(ctx))
+		}
+		if attempt == maxRetries || !failed {
+			if err != nil {
+				return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+			}
+			return resp, nil
+		}
 		f.log.Info("retrying", "url", rawURL, "attempt", attempt+1, "reason", retryReason(resp, err), "wait", wait)
 		if err := f.clock.Sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, context.Cause(ctx))
 		}
 	}
 }
 
+// record feeds the circuit breaker: maxFailures failed requests in a row end the run.
+func (f *fetcher) record(failed bool, rawURL string, resp *response, err error) {
+	if f.maxFailures <= 0 {
+		return
+	}
+	f.mu.Lock()
+	if !failed {
+		f.failures = 0
+		f.mu.Unlock()
+		return
+	}
+	f.failures++
+	n := f.failures
+	f.mu.Unlock()
+	if n == f.maxFailures && f.abort != nil {
+		f.log.Error("site failing, run abandoned", "failures_in_a_row", n, "last_url", rawURL, "last", retryReason(resp, err))
+		f.abort(fmt.Errorf("%w (%d, the last %s: %s)", ErrTooManyFailures, n, rawURL, retryReason(resp, err)))
+	}
+}
+
 // once makes one request, holding one of the host's slots until its body is read.
-func (f *fetcher) once(ctx context.Context, gate *hostGate, u *url.URL, header http.Header, limit int64) (*response, error) {
+func (f *fetcher) once(ctx context.Context, client *http.Client, gate *hostGate, u *url.URL, header http.Header, limit int64) (*response, error) {
 	if err := gate.acquire(ctx, f.clock); err != nil {
 		return nil, err
 	}
 	defer gate.release()
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
@@ -175,14 +259,14 @@ func (f *fetcher) once(ctx context.Context, gate *hostGate, u *url.URL, header h
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
 	}
-	resp, err := f.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read body: %w", err)
 	}
 	r := &response{URL: resp.Request.URL, Status: resp.StatusCode, Header: resp.Header, Body: body}
 	if int64(len(body)) > limit {
@@ -191,12 +275,15 @@ func (f *fetcher) once(ctx context.Context, gate *hostGate, u *url.URL, header h
 	return r, nil
 }
 
+// retryable reports whether an attempt failed in a way worth another try (RELIABILITY §2:
+// network errors, 408, 429, 500, 502, 503, 504); these are also what the breaker counts.
 func retryable(resp *response, err error) bool {
 	if err != nil {
 		return !errors.Is(err, errRedirect) && !errors.Is(err, context.Canceled)
 	}
 	switch resp.Status {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
 	return false
@@ -249,13 +336,14 @@ func (f *fetcher) gate(host string) *hostGate {
 }
 
 // hostGate limits one host: at most cap(slots) requests in flight, and request starts at
-// least interval apart (and none before a Retry-After pause ends).
+// least interval apart (and none before a Retry-After pause ends, none at all once closed).
 type hostGate struct {
 	slots chan struct{}
 
 	mu       sync.Mutex
 	interval time.Duration
 	next     time.Time // earliest start of the next request
+	closed   error     // why the host gets no more requests in this run
 }
 
 func (g *hostGate) acquire(ctx context.Context, clock Clock) error {
@@ -265,6 +353,11 @@ func (g *hostGate) acquire(ctx context.Context, clock Clock) error {
 		return ctx.Err()
 	}
 	g.mu.Lock()
+	if g.closed != nil {
+		g.mu.Unlock()
+		<-g.slots
+		return g.closed
+	}
 	now := clock.Now()
 	start := g.next
 	if start.Before(now) {
@@ -289,11 +382,24 @@ func (g *hostGate) pauseUntil(t time.Time) {
 	}
 }
 
+func (g *hostGate) close(why error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed = why
+}
+
 // slowDown makes the interval at least d (robots.txt Crawl-delay); it never speeds up.
 func (g *hostGate) slowDown(d time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.interval = max(g.interval, d)
+}
+
+// pace is the least time between request starts on the host.
+func (g *hostGate) pace() time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.interval
 }
 
 // isHTML reports whether a body of the given Content-Type (sniffed when absent) is HTML.
@@ -307,27 +413,49 @@ func isHTML(contentType string, body []byte) bool {
 
 const utf8BOM = "\xef\xbb\xbf"
 
-// decodeHTML converts an HTML body to UTF-8. The encoding comes from a BOM, the Content-Type
-// or a <meta> declaration; without a declaration a body that is valid UTF-8 throughout is
-// UTF-8 (charset alone looks at the first KiB only and would call an ASCII-headed UTF-8 page
-// windows-1252).
+// decodeHTML converts an HTML body to UTF-8; the result is always valid UTF-8. The encoding
+// comes from a BOM, the Content-Type or a <meta> declaration, with two corrections for what
+// servers get wrong: a body that is valid UTF-8 is UTF-8 whatever it claims (charset alone
+// looks at the first KiB only and calls an ASCII-headed UTF-8 page windows-1252; and a legacy
+// page is practically never valid UTF-8 once it has a non-ASCII byte), and a body labelled
+// UTF-8 that holds no UTF-8 sequence at all but other high bytes is windows-1252 (a server's
+// default charset on an old Latin-1 file). Only UTF-16, which must be declared, is taken as
+// declared.
 func decodeHTML(body []byte, contentType string) ([]byte, error) {
 	if len(body) == 0 {
 		return body, nil
 	}
-	enc, name, certain := charset.DetermineEncoding(body, contentType)
-	if name == "utf-8" || (!certain && utf8.Valid(body)) {
-		body = bytes.TrimPrefix(body, []byte(utf8BOM))
-		if !utf8.Valid(body) {
-			body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
-		}
-		return body, nil
+	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	switch {
+	case strings.HasPrefix(name, "utf-16"):
+	case utf8.Valid(body):
+		return bytes.TrimPrefix(body, []byte(utf8BOM)), nil
+	case name == "utf-8" && hasUTF8Sequence(body):
+		return bytes.ToValidUTF8(bytes.TrimPrefix(body, []byte(utf8BOM)), []byte("\uFFFD")), nil
+	case name == "utf-8":
+		enc, name = charmap.Windows1252, "windows-1252"
 	}
 	out, err := enc.NewDecoder().Bytes(body)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}
-	return bytes.TrimPrefix(out, []byte(utf8BOM)), nil
+	out = bytes.TrimPrefix(out, []byte(utf8BOM))
+	if !utf8.Valid(out) {
+		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
+	}
+	return out, nil
+}
+
+// hasUTF8Sequence reports whether b holds at least one valid multi-byte UTF-8 sequence.
+func hasUTF8Sequence(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if n > 1 && r != utf8.RuneError {
+			return true
+		}
+		b = b[n:]
+	}
+	return false
 }
 
 // headerNoindex reports whether X-Robots-Tag headers forbid indexing for us: directives for

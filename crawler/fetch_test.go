@@ -49,9 +49,26 @@ func TestDecodeHTML(t *testing.T) {
 	if got, err := decodeHTML(nil, "text/html"); err != nil || len(got) != 0 {
 		t.Errorf("empty body: %q, %v; want empty, no error", got, err)
 	}
-	if got, _ := decodeHTML([]byte("<p>a\xffb</p>"), "text/html; charset=utf-8"); string(got) != "<p>a\ufffdb</p>" {
-		t.Errorf("invalid UTF-8 declared as UTF-8 gave %q", got)
+	// Declared UTF-8 but not: Latin-1 throughout, or UTF-8 with a stray byte.
+	if got, _ := decodeHTML(latin1b(t, "<p>"+want+"</p>"), "text/html; charset=utf-8"); string(got) != "<p>"+want+"</p>" {
+		t.Errorf("Latin-1 declared as UTF-8 gave %q", got)
 	}
+	if got, _ := decodeHTML([]byte("<p>"+want+"\xff</p>"), "text/html; charset=utf-8"); string(got) != "<p>"+want+"\ufffd</p>" {
+		t.Errorf("UTF-8 with a stray byte gave %q", got)
+	}
+	// Declared Latin-1 but UTF-8.
+	if got, _ := decodeHTML([]byte("<p>"+want+"</p>"), "text/html; charset=iso-8859-1"); string(got) != "<p>"+want+"</p>" {
+		t.Errorf("UTF-8 declared as ISO-8859-1 gave %q", got)
+	}
+}
+
+func latin1b(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestRetryAfter(t *testing.T) {
@@ -185,7 +202,7 @@ func TestClientRedirectPolicy(t *testing.T) {
 	site, _ := url.Parse(srv.URL)
 	canon := newCanonicalizer(site, Innokyla())
 	f := &fetcher{
-		client:      newClient(2, canon.allowed),
+		client:      newClient(2, 15*time.Second, 30*time.Second, canon.allowed),
 		userAgent:   testUserAgent,
 		clock:       newFakeClock(),
 		concurrency: 2,

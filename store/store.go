@@ -20,6 +20,7 @@ var (
 	bucketPages  = []byte("pages")
 	bucketBodies = []byte("bodies")
 	bucketJobs   = []byte("jobs")
+	bucketRobots = []byte("robots")
 )
 
 // ErrLocked means another mallihaku process has the data folder open.
@@ -40,7 +41,7 @@ func Open(dir string, timeout time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketPages, bucketBodies, bucketJobs} {
+		for _, b := range [][]byte{bucketPages, bucketBodies, bucketJobs, bucketRobots} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -71,6 +72,9 @@ type Page struct {
 	LastSeen     time.Time `json:"last_seen"`
 	// MissedRuns counts complete discovery passes in a row that did not find the URL.
 	MissedRuns int `json:"missed_runs,omitempty"`
+	// Canonical is the URL whose model this page's content is, when it is another one
+	// (the page's rel=canonical, or where it redirected).
+	Canonical string `json:"canonical,omitempty"`
 }
 
 // Page returns the remembered state of url; ok is false for a URL never seen.
@@ -149,6 +153,40 @@ func (s *Store) Pages(fn func(Page) error) error {
 			}
 			return fn(p)
 		})
+	})
+}
+
+// Robots is a site's robots.txt as last read with an answer that counts: its rules (2xx), or
+// none (4xx other than 429, or too many redirects). RFC 9309 lets it be reused for 24 hours,
+// and for longer while the site cannot be reached.
+type Robots struct {
+	Site      string    `json:"site"` // scheme://host
+	Status    int       `json:"status"`
+	Body      string    `json:"body,omitempty"`
+	FetchedAt time.Time `json:"fetched_at"`
+}
+
+// Robots returns the robots.txt remembered for site; ok is false when there is none.
+func (s *Store) Robots(site string) (r Robots, ok bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketRobots).Get([]byte(site))
+		if v == nil {
+			return nil
+		}
+		ok = true
+		return json.Unmarshal(v, &r)
+	})
+	return r, ok, err
+}
+
+// PutRobots remembers a site's robots.txt, replacing the one before.
+func (s *Store) PutRobots(r Robots) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRobots).Put([]byte(r.Site), v)
 	})
 }
 

@@ -51,3 +51,39 @@ func TestSecondOpenerFailsQuicklyWithAClearError(t *testing.T) {
 		t.Fatalf("second Open = %v, want ErrLocked", err)
 	}
 }
+
+func TestRobotsCopySurvivesReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.Robots("https://innokyla.fi"); ok || err != nil {
+		t.Fatalf("Robots of a new store = %v, %v; want none", ok, err)
+	}
+	at := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+	want := Robots{Site: "https://innokyla.fi", Status: 200, Body: "User-agent: *\nDisallow: /admin/\n", FetchedAt: at}
+	if err := s.PutRobots(want); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutRobots(Robots{Site: "http://127.0.0.1:8080", Status: 404, FetchedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s, err = Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, ok, err := s.Robots("https://innokyla.fi")
+	if err != nil || !ok || got.Body != want.Body || got.Status != 200 || !got.FetchedAt.Equal(at) {
+		t.Fatalf("Robots = %+v, %v, %v; want %+v", got, ok, err, want)
+	}
+	// Robots copies are not pages.
+	n := 0
+	s.Pages(func(Page) error { n++; return nil })
+	if n != 0 {
+		t.Errorf("Pages gave %d pages, want none", n)
+	}
+}

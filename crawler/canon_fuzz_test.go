@@ -18,6 +18,9 @@ func FuzzCanonicalURL(f *testing.F) {
 		"https://innokyla.fi/fi/toimintamalli/x/../y/./",
 		"https://innokyla.fi/?%",
 		"%",
+		"https://innokyla.fi/fi/toimintamalli/x;jsessionid=ABC?PHPSESSID=1&sid=2",
+		"https://innokyla.fi/a/a/a/b;sid=1/;sid=2/",
+		"https://innokyla.fi/fi/toimintamallit?page=2&date=2025-03-11",
 	} {
 		f.Add(s)
 	}

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -39,7 +40,14 @@ func TestCanonicalURL(t *testing.T) {
 		{"https://innokyla.fi/fi/toimintamalli/Kotikuntoutus", "https://innokyla.fi/fi/toimintamalli/Kotikuntoutus", false},
 		{"https://innokyla.fi", "https://innokyla.fi/", false},
 		{"https://innokyla.fi/fi/hae?q=p%C3%A4ihde", "https://innokyla.fi/fi/hae?q=p%C3%A4ihde", false},
+		// Session IDs, in the query or the path, are not part of the identity.
+		{"https://innokyla.fi/fi/toimintamalli/kotikuntoutus;jsessionid=0123ABCD", model, true},
+		{"https://innokyla.fi/fi/toimintamallit;JSESSIONID=x?page=2&PHPSESSID=a&sid=b&session_id=c", "https://innokyla.fi/fi/toimintamallit?page=2", false},
+		{"https://innokyla.fi/fi/kokonaisuus;versio=2", "https://innokyla.fi/fi/kokonaisuus;versio=2", false},
+		{"https://innokyla.fi/fi/a/a/toimintamallit", "https://innokyla.fi/fi/a/a/toimintamallit", false}, // twice is not a trap
 		// Rejected.
+		{"https://innokyla.fi/fi/a/a/a/toimintamallit", "", false},
+		{"https://innokyla.fi" + strings.Repeat("/x", maxPathSegments+1), "", false},
 		{"https://example.org/fi/toimintamalli/kotikuntoutus", "", false},
 		{"https://innokyla.fi.example.org/fi/toimintamalli/kotikuntoutus", "", false},
 		{"https://innokyla.fi:8443/fi/toimintamalli/kotikuntoutus", "", false},

@@ -332,7 +332,8 @@ func conditional(p store.Page) http.Header {
 }
 
 // gunzipMaybe decompresses b when it is gzip data (sitemap.xml.gz is served as such, not
-// with a Content-Encoding), refusing more than limit bytes of output.
+// with a Content-Encoding), refusing more than limit bytes of output. It measures first and
+// then decompresses into a buffer of the right size, so a gzip bomb costs no memory.
 func gunzipMaybe(b []byte, limit int64) ([]byte, error) {
 	if !bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
 		return b, nil
@@ -341,13 +342,19 @@ func gunzipMaybe(b []byte, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gunzip: %w", err)
 	}
-	defer zr.Close()
-	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("gunzip: %w", err)
 	}
-	if int64(len(out)) > limit {
+	if n > limit {
 		return nil, fmt.Errorf("gunzip: %w (over %d bytes)", ErrTooLarge, limit)
+	}
+	if err := zr.Reset(bytes.NewReader(b)); err != nil {
+		return nil, fmt.Errorf("gunzip: %w", err)
+	}
+	out := make([]byte, n)
+	if _, err := io.ReadFull(zr, out); err != nil {
+		return nil, fmt.Errorf("gunzip: %w", err)
 	}
 	return out, nil
 }

@@ -342,6 +342,7 @@ type hostGate struct {
 
 	mu       sync.Mutex
 	interval time.Duration
+	last     time.Time // start of the latest request
 	next     time.Time // earliest start of the next request
 	closed   error     // why the host gets no more requests in this run
 }
@@ -363,7 +364,7 @@ func (g *hostGate) acquire(ctx context.Context, clock Clock) error {
 	if start.Before(now) {
 		start = now
 	}
-	g.next = start.Add(g.interval)
+	g.last, g.next = start, start.Add(g.interval)
 	g.mu.Unlock()
 	if err := clock.Sleep(ctx, start.Sub(now)); err != nil {
 		<-g.slots
@@ -388,11 +389,15 @@ func (g *hostGate) close(why error) {
 	g.closed = why
 }
 
-// slowDown makes the interval at least d (robots.txt Crawl-delay); it never speeds up.
+// slowDown makes the interval at least d (robots.txt Crawl-delay), from the latest request
+// on; it never speeds up.
 func (g *hostGate) slowDown(d time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.interval = max(g.interval, d)
+	if !g.last.IsZero() && g.next.Before(g.last.Add(g.interval)) {
+		g.next = g.last.Add(g.interval)
+	}
 }
 
 // pace is the least time between request starts on the host.

@@ -64,11 +64,15 @@ func TestDecodeHTML(t *testing.T) {
 
 func latin1b(t *testing.T, s string) []byte {
 	t.Helper()
-	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+	b, err := latin1Bytes(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func latin1Bytes(s string) ([]byte, error) {
+	return charmap.Windows1252.NewEncoder().Bytes([]byte(s))
 }
 
 func TestRetryAfter(t *testing.T) {

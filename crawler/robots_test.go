@@ -158,6 +158,7 @@ func TestRobotsStatusMapping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			s := newFixtureSite(t)
 			switch {
 			case tt.stall:
@@ -165,7 +166,11 @@ func TestRobotsStatusMapping(t *testing.T) {
 			case tt.status != http.StatusOK:
 				s.set("/robots.txt", &fixturePage{status: tt.status, body: "ei robots-tiedostoa"})
 			}
-			c, _ := newTestCrawler(t, s, func(cfg *Config) { cfg.Timeout, cfg.HeaderTimeout = 300*time.Millisecond, 150*time.Millisecond })
+			c, _ := newTestCrawler(t, s, func(cfg *Config) {
+				if tt.stall {
+					cfg.Timeout, cfg.HeaderTimeout = 300*time.Millisecond, 150*time.Millisecond
+				}
+			})
 			k := &sink{}
 			counts, err := c.Refresh(context.Background(), false, k.Put, k.Remove)
 			hits := s.takeHits()

@@ -100,7 +100,10 @@ func (s *Store) PutPage(p Page, body []byte) error {
 	var packed []byte
 	if body != nil {
 		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
+		zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // pages are written far more often than re-read
+		if err != nil {
+			return err
+		}
 		if _, err := zw.Write(body); err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/mallihaku/mallihaku/finnish"
 	"github.com/mallihaku/mallihaku/practice"
 )
 
@@ -46,20 +47,25 @@ type Index struct {
 	writes sync.Mutex // one writer at a time: an incremental update or a generation switch
 	// version changes on every write, so caches of search results can tell they are stale.
 	version atomic.Uint64
+
+	// analyzer is the Finnish analysis new generations are built with.
+	analyzer *finnish.Analyzer
 }
 
 // Open opens the index in dir/index, creating an empty first generation when there is none.
 // Unfinished generations left by an interrupted build are removed.
-func Open(dir string, log *slog.Logger) (*Index, error) {
+func Open(dir string, log *slog.Logger, opts ...Option) (*Index, error) {
 	root := filepath.Join(dir, "index")
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	analyzer := newMapping().AnalyzerNamed(TextAnalyzer)
-	if analyzer == nil {
-		return nil, fmt.Errorf("open index: analyzer %q is not available", TextAnalyzer)
+	ix := &Index{dir: root, log: log, alias: bleve.NewIndexAlias(), analyzer: defaultAnalyzer()}
+	for _, o := range opts {
+		o(ix)
 	}
-	ix := &Index{dir: root, log: log, alias: bleve.NewIndexAlias(), terms: analyzer}
+	if ix.terms = textAnalyzer(ix.analyzer.Name()); ix.terms == nil {
+		return nil, fmt.Errorf("open index: the %s analyzer is not available", ix.analyzer.Name())
+	}
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
@@ -86,15 +92,6 @@ func Open(dir string, log *slog.Logger) (*Index, error) {
 		return nil, err
 	}
 	return ix, nil
-}
-
-func (ix *Index) checkMeta(idx bleve.Index) {
-	v, _ := idx.GetInternal([]byte(metaMapping))
-	a, _ := idx.GetInternal([]byte(metaAnalyzer))
-	if string(v) != strconv.Itoa(MappingVersion) || string(a) != TextAnalyzer {
-		ix.log.Warn("index was built with another mapping or analyzer; run `mallihaku crawl --reparse` to rebuild it",
-			"index_mapping", string(v), "index_analyzer", string(a), "want_mapping", MappingVersion, "want_analyzer", TextAnalyzer)
-	}
 }
 
 func (ix *Index) readPointer() (string, error) {
@@ -159,7 +156,7 @@ func (ix *Index) Build(ctx context.Context, fill func(ctx context.Context, put f
 	defer ix.writes.Unlock()
 	gen := time.Now().UTC().Format("20060102T150405.000000000")
 	building := filepath.Join(ix.dir, gen+buildingSuffix)
-	idx, err := bleve.New(building, newMapping())
+	idx, err := bleve.New(building, newMapping(ix.analyzer.Name()))
 	if err != nil {
 		return 0, fmt.Errorf("build index: %w", err)
 	}
@@ -199,7 +196,7 @@ func (ix *Index) Build(ctx context.Context, fill func(ctx context.Context, put f
 	if err := idx.SetInternal([]byte(metaMapping), []byte(strconv.Itoa(MappingVersion))); err != nil {
 		return fail(err)
 	}
-	if err := idx.SetInternal([]byte(metaAnalyzer), []byte(TextAnalyzer)); err != nil {
+	if err := idx.SetInternal([]byte(metaAnalyzer), []byte(ix.analyzer.Name())); err != nil {
 		return fail(err)
 	}
 	if err := idx.Close(); err != nil {

@@ -2,14 +2,18 @@ package indexer
 
 import (
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/fi"
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"github.com/mallihaku/mallihaku/finnish"
 	"github.com/mallihaku/mallihaku/practice"
 )
 
@@ -40,7 +44,8 @@ const (
 	FieldModel = "_model"
 )
 
-// TextFields are the analysed fields a free-text query searches, with their weights.
+// TextFields are the analysed fields a free-text query searches, with their weights: title
+// and summary weigh more than body text.
 var TextFields = map[string]float64{
 	FieldTitle:     4,
 	FieldSummary:   2,
@@ -50,21 +55,102 @@ var TextFields = map[string]float64{
 	FieldAuthors:   1,
 }
 
+// Each text field is indexed three ways, so that a query can rank a word written as the user
+// wrote it above the same word in another form, and that above a compound that merely contains
+// it. The field under its own name (FieldTitle, …) holds every form a word stands for: as
+// written, its base forms and its compound parts (see package finnish); it is stored, and it is
+// the one phrases and highlights use. Its base field holds the base forms alone, its exact field
+// the words as written (in lower case).
+
+// BaseField is the field holding the base forms of text field f's words.
+func BaseField(f string) string { return f + "_base" }
+
+// ExactField is the field holding text field f's words as written, in lower case.
+func ExactField(f string) string { return f + "_exact" }
+
 // KeywordFields are the fields that filters and facets use.
 var KeywordFields = []string{FieldRegion, FieldWellbeingCounty, FieldMunicipality, FieldPhase, FieldTopics,
 	FieldPhenomena, FieldTargetGroups, FieldFunders, FieldYear, FieldLang}
 
 // MappingVersion changes whenever the mapping below changes in a way that needs a rebuild.
-const MappingVersion = 1
+// 2: Finnish analysis by Voikko, and the base and exact fields.
+const MappingVersion = 2
 
-// TextAnalyzer is the analyzer of the text fields.
-const TextAnalyzer = "fi"
+// textAnalyzer is the analyzer of the text fields themselves (every form of every word), which
+// Index.Terms uses.
+func textAnalyzer(analysisName string) analysis.Analyzer {
+	_, _, all := finnish.AnalyzerNames(analysisName)
+	return newMapping(analysisName).AnalyzerNamed(all)
+}
 
-func newMapping() mapping.IndexMapping {
-	text := bleve.NewTextFieldMapping()
-	text.Analyzer = TextAnalyzer
-	text.Store = true
-	text.IncludeTermVectors = true
+// Option changes how Open sets up an index.
+type Option func(*Index)
+
+// WithAnalyzer makes new generations with the Finnish analysis a (finnish.Default() unless
+// given): tests use it to compare Voikko with Snowball in one process.
+func WithAnalyzer(a *finnish.Analyzer) Option { return func(ix *Index) { ix.analyzer = a } }
+
+// defaultAnalyzer is the Finnish analysis of an index opened without WithAnalyzer: Voikko
+// when libvoikko loads, else Snowball.
+func defaultAnalyzer() *finnish.Analyzer {
+	a, _ := finnish.Default()
+	return a
+}
+
+// Analyzer is the Finnish analysis that the live generation was built with, which is what a
+// query must be analysed with to match it (Snowball for an index built before Voikko was
+// installed, until it is rebuilt).
+func (ix *Index) Analyzer() *finnish.Analyzer {
+	ix.mu.RLock()
+	idx := ix.idx
+	ix.mu.RUnlock()
+	if idx == nil {
+		return ix.analyzer
+	}
+	name, err := idx.GetInternal([]byte(metaAnalyzer))
+	if err != nil || string(name) == ix.analyzer.Name() {
+		return ix.analyzer
+	}
+	a, _ := finnish.Named(string(name))
+	return a
+}
+
+// checkMeta says, at start-up, when the live generation was built by another mapping version
+// or another analysis than new ones would be, and what rebuilds it.
+func (ix *Index) checkMeta(idx bleve.Index) {
+	v, _ := idx.GetInternal([]byte(metaMapping))
+	a, _ := idx.GetInternal([]byte(metaAnalyzer))
+	if string(v) != strconv.Itoa(MappingVersion) || string(a) != ix.analyzer.Name() {
+		data := filepath.Dir(ix.dir)
+		ix.log.Warn(fmt.Sprintf("the index was built with mapping %s and analyzer %s, this mallihaku uses mapping %d and analyzer %s: "+
+			"search works but misses what the new analysis finds until the index is rebuilt with `mallihaku crawl --reparse --data %s` (or a full reindex)",
+			orNone(v), orNone(a), MappingVersion, ix.analyzer.Name(), data),
+			"index_mapping", string(v), "index_analyzer", string(a), "want_mapping", MappingVersion, "want_analyzer", ix.analyzer.Name(),
+			"fix", "mallihaku crawl --reparse --data "+data)
+	}
+}
+
+func orNone(b []byte) string {
+	if len(b) == 0 {
+		return "(none)"
+	}
+	return string(b)
+}
+
+// newMapping is the index mapping for a Finnish analysis (finnish.NameVoikko or
+// finnish.NameSnowball).
+func newMapping(analysisName string) mapping.IndexMapping {
+	exactAnalyzer, baseAnalyzer, allAnalyzer := finnish.AnalyzerNames(analysisName)
+	text := func(name, analyzer string, store, vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Name = name
+		f.Analyzer = analyzer
+		f.Store = store
+		f.IncludeTermVectors = vectors // positions for phrases, offsets for highlights
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
 
 	keyword := bleve.NewKeywordFieldMapping()
 	keyword.Store = false
@@ -81,7 +167,10 @@ func newMapping() mapping.IndexMapping {
 
 	doc := bleve.NewDocumentStaticMapping()
 	for f := range TextFields {
-		doc.AddFieldMappingsAt(f, text)
+		doc.AddFieldMappingsAt(f,
+			text(f, allAnalyzer, true, true),
+			text(BaseField(f), baseAnalyzer, false, false),
+			text(ExactField(f), exactAnalyzer, false, true))
 	}
 	for _, f := range append([]string{FieldID, FieldTitleSort}, KeywordFields...) {
 		doc.AddFieldMappingsAt(f, keyword)
@@ -92,7 +181,7 @@ func newMapping() mapping.IndexMapping {
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = TextAnalyzer
+	m.DefaultAnalyzer = allAnalyzer
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false

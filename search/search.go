@@ -171,6 +171,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (Result, error) {
 		}
 		out.Facets[key] = facetValues(fres.Facets[key], r.Filters[key], r.FacetSize)
 	}
+	out = s.withSuggestion(ctx, r, clauses, out) // spelling suggestion when nothing was found
 	out.Took = time.Since(start)
 	return out, nil
 }

@@ -1,43 +1,46 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/mallihaku/mallihaku/finnish"
 	"github.com/mallihaku/mallihaku/indexer"
+)
+
+// How much a match counts by how the query word was found, on top of the field's own weight
+// (indexer.TextFields). A word as the user wrote it matches in all three of a field's forms,
+// a base form in two, a compound part in one; the boosts widen those steps so that exact
+// matches rank above base-form matches above part matches. Tuned on the relevance set
+// (search/testdata/relevance.txt, docs/relevance.md).
+const (
+	boostExact = 1.5 // the word as written, in the exact field
+	boostBase  = 1.0 // a base form of the word, in the base field
+	boostAll   = 0.5 // any form of the word, in the field holding every form (and parts)
+	boostParts = 0.3 // every part of a compound query word, anywhere in the text
+	boostRuns  = 3   // within that, runs of two or more of its parts (mielenterveys)
 )
 
 // textQuery builds the query for the parsed clauses: every word and phrase must match in
 // some text field, excluded ones must not. No clauses match everything.
 func (s *Searcher) textQuery(clauses []Clause) query.Query {
+	an := s.index.Analyzer()
 	var must, mustNot []query.Query
 	for _, c := range clauses {
 		var q query.Query
 		switch {
 		case c.Prefix:
-			q = overTextFields(func(field string) query.Query {
-				p := query.NewPrefixQuery(strings.ToLower(c.Text))
-				p.SetField(field)
-				return p
-			})
+			q = prefixQuery(strings.ToLower(c.Text))
 		case c.Phrase:
-			q = overTextFields(func(field string) query.Query {
-				p := query.NewMatchPhraseQuery(c.Text)
-				p.SetField(field)
-				return p
-			})
+			q = phraseQuery(an, strings.Fields(c.Text))
 		default:
-			if len(s.index.Terms(c.Text)) == 0 {
-				continue // a stop word or punctuation alone: it cannot narrow anything
-			}
-			q = overTextFields(func(field string) query.Query {
-				m := query.NewMatchQuery(c.Text)
-				m.SetField(field)
-				m.SetOperator(query.MatchQueryOperatorAnd)
-				return m
-			})
+			q = wordsQuery(an, strings.Fields(c.Text))
+		}
+		if q == nil {
+			continue // stop words alone: they cannot narrow anything
 		}
 		if c.Exclude {
 			mustNot = append(mustNot, q)
@@ -55,19 +58,155 @@ func (s *Searcher) textQuery(clauses []Clause) query.Query {
 	return b
 }
 
-func overTextFields(build func(field string) query.Query) query.Query {
+// wordsQuery matches texts that have every word in some form; nil when all are stop words.
+func wordsQuery(an *finnish.Analyzer, words []string) query.Query {
+	var qs []query.Query
+	for _, w := range words {
+		if q := wordQuery(an.Word(w)); q != nil {
+			qs = append(qs, q)
+		}
+	}
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+// wordQuery matches a text that has the word in any of its forms, in any text field: as
+// written, in a base form, as a compound or part of one, or, for a compound, all of its
+// parts. nil for a stop word.
+func wordQuery(w finnish.Word) query.Query {
+	if w.Stop {
+		return nil
+	}
+	forms := distinct(append([]string{w.Exact}, w.Bases...))
+	var qs []query.Query
+	for _, f := range textFieldNames() {
+		weight := indexer.TextFields[f]
+		qs = append(qs, termQuery(indexer.ExactField(f), w.Exact, weight*boostExact))
+		for _, b := range w.Bases {
+			qs = append(qs, termQuery(indexer.BaseField(f), b, weight*boostBase))
+		}
+		for _, t := range forms {
+			qs = append(qs, termQuery(f, t, weight*boostAll))
+		}
+	}
+	if len(w.Leaves) > 1 {
+		qs = append(qs, partsQuery(w))
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// partsQuery matches a text that has every part of a compound query word, anywhere
+// (kotihoitoasiakas: "kotihoidon asiakkaat"); texts that also have longer runs of its parts
+// (kotihoito, hoitoasiakas) rank higher.
+func partsQuery(w finnish.Word) query.Query {
+	anyField := func(t string, boost float64) query.Query {
+		var qs []query.Query
+		for _, f := range textFieldNames() {
+			qs = append(qs, termQuery(f, t, indexer.TextFields[f]*boost))
+		}
+		return query.NewDisjunctionQuery(qs)
+	}
+	var leaves, runs []query.Query
+	for _, p := range w.Leaves {
+		leaves = append(leaves, anyField(p, 1))
+	}
+	for _, p := range w.Parts {
+		if !slices.Contains(w.Leaves, p) {
+			runs = append(runs, anyField(p, boostRuns))
+		}
+	}
+	b := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(leaves)}, runs, nil)
+	b.SetBoost(boostParts)
+	return b
+}
+
+// phraseQuery matches the words next to each other, each in any of its forms (nuorten
+// mielenterveys finds "nuoren mielenterveyden"); the words as written rank higher. Stop words
+// hold their place. nil when all words are stop words.
+func phraseQuery(an *finnish.Analyzer, words []string) query.Query {
+	var forms [][]string
+	var exact []string
+	for _, s := range words {
+		w := an.Word(s)
+		if w.Stop {
+			forms, exact = append(forms, nil), append(exact, "")
+			continue
+		}
+		forms = append(forms, distinct(append([]string{w.Exact}, w.Bases...)))
+		exact = append(exact, w.Exact)
+	}
+	for len(forms) > 0 && forms[0] == nil { // a phrase cannot begin or end with a gap
+		forms, exact = forms[1:], exact[1:]
+	}
+	for len(forms) > 0 && forms[len(forms)-1] == nil {
+		forms, exact = forms[:len(forms)-1], exact[:len(exact)-1]
+	}
+	switch len(forms) {
+	case 0:
+		return nil
+	case 1:
+		return wordQuery(an.Word(exact[0]))
+	}
+	var qs []query.Query
+	for _, f := range textFieldNames() {
+		weight := indexer.TextFields[f]
+		p := query.NewMultiPhraseQuery(forms, f)
+		p.SetBoost(weight * boostAll)
+		qs = append(qs, p)
+		e := query.NewPhraseQuery(exact, indexer.ExactField(f))
+		e.SetBoost(weight * boostExact)
+		qs = append(qs, e)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// prefixQuery matches words that begin with p, as written or in a base form.
+func prefixQuery(p string) query.Query {
+	var qs []query.Query
+	for _, f := range textFieldNames() {
+		weight := indexer.TextFields[f]
+		for field, boost := range map[string]float64{indexer.ExactField(f): boostExact, f: boostAll} {
+			q := query.NewPrefixQuery(p)
+			q.SetField(field)
+			q.SetBoost(weight * boost)
+			qs = append(qs, q)
+		}
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+func termQuery(field, t string, boost float64) query.Query {
+	q := query.NewTermQuery(t)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// textFieldNames are indexer.TextFields' names, in a fixed order.
+func textFieldNames() []string {
 	fields := make([]string, 0, len(indexer.TextFields))
 	for f := range indexer.TextFields {
 		fields = append(fields, f)
 	}
 	sort.Strings(fields)
-	var qs []query.Query
-	for _, f := range fields {
-		q := build(f)
-		if b, ok := q.(query.BoostableQuery); ok {
-			b.SetBoost(indexer.TextFields[f])
+	return fields
+}
+
+func distinct(xs []string) []string {
+	out := xs[:0:0]
+	for _, x := range xs {
+		found := false
+		for _, y := range out {
+			found = found || x == y
 		}
-		qs = append(qs, q)
+		if !found {
+			out = append(out, x)
+		}
 	}
-	return query.NewDisjunctionQuery(qs)
+	return out
 }

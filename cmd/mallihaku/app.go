@@ -60,6 +60,7 @@ func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config))
 	}
 	n, _ := ix.Count()
 	log.Info("data folder open", "dir", cfg.Data, "generation", ix.Generation(), "models", n, "analyzer", analyzerName())
+	sayAnalyzer(log)
 	return a, nil
 }
 

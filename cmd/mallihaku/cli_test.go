@@ -122,7 +122,7 @@ func TestInspectReportsFieldsOfASeedPageAndRefusesAPageWithoutLabels(t *testing.
 func TestVersionNamesTheAnalyzer(t *testing.T) {
 	out, _, err := runCmd(t, nil, "version")
 	if err != nil || !strings.Contains(out, "mallihaku "+version) || !strings.Contains(out, runtime.Version()[2:]) ||
-		!strings.Contains(out, "analyzer snowball") {
+		!strings.Contains(out, "analyzer "+analyzerName()+"\n") {
 		t.Errorf("version: %v\n%s", err, out)
 	}
 }

@@ -87,9 +87,6 @@ func runVersion(args, env []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// analyzerName is the Finnish analysis in use.
-func analyzerName() string { return "snowball" }
-
 // runDemo serves the embedded sample site on a loopback port, crawls and indexes it with the
 // rate limit lifted, and serves search until interrupted.
 func runDemo(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"runtime"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
+	"github.com/RoaringBitmap/roaring/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
@@ -24,37 +26,21 @@ const (
 	MaxFilterValues  = 50 // values of one filter
 )
 
-// Facet is one filterable, countable property of a model.
-type Facet struct {
-	Key   string // the filter parameter and the facet's key in results
-	Field string // the index field
-}
+// Cost limits of one search: how many terms one clause of the query may expand into (a
+// prefix shared by many words), how many term lookups the whole query may make, how long it
+// may run, and how many searches run at once (the rest wait, up to BusyWait).
+const (
+	MaxClauseTerms   = 1024
+	MaxTermSearchers = 4096
+	SearchTimeout    = 5 * time.Second
+	BusyWait         = 2 * time.Second
+)
 
-// Facets in the order a user meets them: where and how mature first.
-var Facets = []Facet{
-	{"region", indexer.FieldRegion},
-	{"wellbeing_county", indexer.FieldWellbeingCounty},
-	{"municipality", indexer.FieldMunicipality},
-	{"phase", indexer.FieldPhase},
-	{"topic", indexer.FieldTopics},
-	{"target_group", indexer.FieldTargetGroups},
-	{"phenomenon", indexer.FieldPhenomena},
-	{"funder", indexer.FieldFunders},
-	{"year", indexer.FieldYear},
-	{"lang", indexer.FieldLang},
-}
+// ErrBusy means too many searches are running; try again in a moment.
+var ErrBusy = errors.New("too many searches at once")
 
-// FacetByKey finds a facet by its key.
-func FacetByKey(key string) (Facet, bool) {
-	for _, f := range Facets {
-		if f.Key == key {
-			return f, true
-		}
-	}
-	return Facet{}, false
-}
-
-// Sorts are the orders a user can ask for.
+// Sorts are the orders a user can ask for, as bleve sort fields: what the facet engine's own
+// orders reproduce (see corpus.order), and what a plain bleve request would use.
 var Sorts = map[string][]string{
 	"relevance": {"-_score", "-" + indexer.FieldModified, "_id"},
 	"modified":  {"-" + indexer.FieldModified, "-_score", "_id"},
@@ -97,23 +83,28 @@ type Suggestion struct {
 type Hit struct {
 	Model      practice.Model
 	Score      float64
-	Highlights map[string][]string // field (title, summary, sections) → HTML fragments with <mark>
-}
-
-// FacetValue is one value of a facet and how many results selecting it would give.
-type FacetValue struct {
-	Value    string `json:"value"`
-	Count    int    `json:"count"`
-	Selected bool   `json:"selected"`
+	Highlights Highlights
 }
 
 // Searcher answers searches from the live index.
 type Searcher struct {
 	index *indexer.Index
+	views *views
+	slots chan struct{} // one per search running
 }
 
 // NewSearcher returns a Searcher over index.
-func NewSearcher(index *indexer.Index) *Searcher { return &Searcher{index: index} }
+func NewSearcher(index *indexer.Index) *Searcher {
+	// bleve reads this bound on the terms one disjunction may have (a prefix expands into one
+	// term per word it starts) from a package variable; it is set where searching starts.
+	if searcher.DisjunctionMaxClauseCount != MaxClauseTerms {
+		searcher.DisjunctionMaxClauseCount = MaxClauseTerms
+	}
+	return &Searcher{index: index, views: &views{index: index}, slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+}
+
+// Close releases the view of the index the searcher holds.
+func (s *Searcher) Close() { s.views.close() }
 
 // Search runs a search. Errors wrapping ErrBadQuery are the user's to fix.
 func (s *Searcher) Search(ctx context.Context, r Request) (Result, error) {
@@ -125,55 +116,123 @@ func (s *Searcher) Search(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	text := s.textQuery(clauses)
-	filters := map[string]query.Query{}
-	for key, values := range r.Filters {
-		f, _ := FacetByKey(key)
-		filters[key] = anyTerm(f.Field, values)
-	}
-
-	req := bleve.NewSearchRequestOptions(and(text, filtersExcept(filters, "")), r.Size, (r.Page-1)*r.Size, false)
-	req.SortBy(Sorts[r.Sort])
-	req.Fields = []string{indexer.FieldModel}
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	req.Highlight.Fields = []string{indexer.FieldTitle, indexer.FieldSummary, indexer.FieldSections}
-	for _, f := range Facets {
-		if _, selected := filters[f.Key]; !selected {
-			req.AddFacet(f.Key, bleve.NewFacetRequest(f.Field, fetchSize(r.FacetSize)))
-		}
-	}
-	res, err := s.index.Search(ctx, req)
+	var out Result
+	err = s.read(ctx, func(ctx context.Context, v *sharedView, c *corpus) error {
+		out, err = s.run(ctx, v, c, r, s.textQuery(clauses))
+		return err
+	})
 	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	out := Result{Query: r.Query, Total: res.Total, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
-	for _, h := range res.Hits {
-		m, err := indexer.DecodeModel(h.Fields)
-		if err != nil {
-			return Result{}, fmt.Errorf("search: hit %s: %w", h.ID, err)
-		}
-		out.Hits = append(out.Hits, Hit{Model: m, Score: h.Score, Highlights: marked(h.Fragments)})
-	}
-	for _, f := range Facets {
-		if fr, ok := res.Facets[f.Key]; ok {
-			out.Facets[f.Key] = facetValues(fr, nil, r.FacetSize)
-		}
-	}
-	// A facet with a selection is counted without its own filter, so that the user sees what
-	// choosing another value too would give.
-	for key := range filters {
-		f, _ := FacetByKey(key)
-		freq := bleve.NewSearchRequestOptions(and(text, filtersExcept(filters, key)), 0, 0, false)
-		freq.AddFacet(key, bleve.NewFacetRequest(f.Field, fetchSize(r.FacetSize)))
-		fres, err := s.index.Search(ctx, freq)
-		if err != nil {
-			return Result{}, fmt.Errorf("search: facet %s: %w", key, err)
-		}
-		out.Facets[key] = facetValues(fres.Facets[key], r.Filters[key], r.FacetSize)
+		return Result{}, err
 	}
 	out = s.withSuggestion(ctx, r, clauses, out) // spelling suggestion when nothing was found
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// read runs fn with the current view of the index and its corpus, within the search limits:
+// a free slot, a deadline and a bound on the term lookups.
+func (s *Searcher) read(ctx context.Context, fn func(ctx context.Context, v *sharedView, c *corpus) error) error {
+	wait := time.NewTimer(BusyWait)
+	defer wait.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-wait.C:
+		return ErrBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	defer cancel()
+	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, MaxTermSearchers)
+	v, err := s.views.acquire()
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	defer s.views.release(v)
+	c, err := v.corpusOf(ctx)
+	if err != nil {
+		return fmt.Errorf("search: facets: %w", err)
+	}
+	return fn(ctx, v, c)
+}
+
+// run is one search on one view. Filters are bitmaps of the corpus; the words (if any) are
+// matched by bleve once, giving the set of matching documents and their scores, and every
+// facet is counted by intersecting that set with the filters and with each value's documents.
+func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request, text query.Query) (Result, error) {
+	out := Result{Query: r.Query, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
+	from := (r.Page - 1) * r.Size
+	sets := c.filterSets(r.Filters)
+	filtered := c.intersect(nil, sets, "") // every filter: c.docs when there are none
+
+	_, browse := text.(*query.MatchAllQuery)
+	var matched *roaring.Bitmap // nil: every document (no words)
+	var page []scored
+	if browse {
+		for _, d := range c.browsePage(filtered, r.Sort, from, r.Size) {
+			page = append(page, scored{doc: d})
+		}
+	} else {
+		top := newTopN(from+r.Size, c.order(r.Sort))
+		var docs []uint32
+		err := v.Match(ctx, text, r.Sort != "title", func(doc uint32, score float64) error {
+			docs = append(docs, doc)
+			if filtered == c.docs || filtered.Contains(doc) {
+				top.offer(scored{doc, score})
+			}
+			return nil
+		})
+		if err != nil {
+			return out, matchError(err)
+		}
+		matched = roaring.BitmapOf(docs...)
+		if all := top.sorted(); from < len(all) {
+			page = all[from:]
+		}
+	}
+	hits := c.intersect(matched, sets, "")
+	out.Total = hits.GetCardinality()
+
+	for _, f := range Facets {
+		base := hits
+		if _, selected := sets[f.Key]; selected {
+			base = c.intersect(matched, sets, f.Key) // disjunctive: without its own filter
+		}
+		fi := c.facets[f.Key]
+		out.Facets[f.Key] = facetValues(fi, fi.count(base, base == c.docs), r.Filters, r.FacetSize)
+	}
+
+	ids := make([]string, len(page))
+	for i, p := range page {
+		ids[i] = c.keys.ID[p.doc]
+	}
+	var locs map[string][]indexer.Location
+	if !browse && len(ids) > 0 {
+		var err error
+		if locs, err = v.Locations(ctx, text, ids); err != nil {
+			return out, matchError(err)
+		}
+	}
+	for i, p := range page {
+		m, err := v.Model(ids[i])
+		if err != nil {
+			return out, fmt.Errorf("search: hit %s: %w", ids[i], err)
+		}
+		out.Hits = append(out.Hits, Hit{Model: m, Score: p.score, Highlights: highlight(m, locs[ids[i]])})
+	}
+	return out, nil
+}
+
+// matchError turns what bleve says of a query it cannot afford into a message for the user.
+func matchError(err error) error {
+	switch {
+	case errors.Is(err, indexer.ErrTooBroad):
+		return badQuery("a word with * matches too many different words; write more of the word before the *")
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("search: %w", err)
+	}
+	return fmt.Errorf("search: %w", err)
 }
 
 func (r *Request) normalize() error {
@@ -194,7 +253,7 @@ func (r *Request) normalize() error {
 		return badQuery("page must be 1 or more")
 	case r.Size < 1 || r.Size > MaxSize:
 		return badQuery("size must be between 1 and %d", MaxSize)
-	case r.Page*r.Size > MaxDepth:
+	case r.Page > MaxDepth || r.Page*r.Size > MaxDepth:
 		return badQuery("results beyond the first %d cannot be paged to; narrow the search instead", MaxDepth)
 	case r.FacetSize < 1 || r.FacetSize > MaxFacetSize:
 		return badQuery("facet_size must be between 1 and %d", MaxFacetSize)
@@ -222,20 +281,6 @@ var ErrNotFound = indexer.ErrNotFound
 // Model returns one model's whole document.
 func (s *Searcher) Model(ctx context.Context, id string) (practice.Model, error) {
 	return s.index.Model(ctx, id)
-}
-
-// marked keeps the fragments where the query matched: the highlighter also returns plain
-// fragments of requested fields that did not match.
-func marked(fragments map[string][]string) map[string][]string {
-	out := map[string][]string{}
-	for field, fs := range fragments {
-		for _, f := range fs {
-			if strings.Contains(f, "<mark>") {
-				out[field] = append(out[field], f)
-			}
-		}
-	}
-	return out
 }
 
 // IsBadQuery reports whether err is the user's to fix.

@@ -150,12 +150,18 @@ func TestHighlightsEscapeTheTextAndMarkOnlyTheMatch(t *testing.T) {
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	for field, frags := range res.Hits[0].Highlights {
-		for _, f := range frags {
-			rest := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(f)
-			if strings.Contains(rest, "<") || !strings.Contains(f, "<mark>") {
-				t.Errorf("%s fragment %q has markup other than <mark>", field, f)
-			}
+	h := res.Hits[0].Highlights
+	frags := append(append([]string{}, h.Title...), h.Summary...)
+	for _, sf := range h.Sections {
+		frags = append(frags, sf.Heading, sf.Fragment)
+	}
+	if len(h.Title) == 0 {
+		t.Errorf("no title highlight: %+v", h)
+	}
+	for _, f := range frags {
+		rest := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(f)
+		if strings.Contains(rest, "<") {
+			t.Errorf("fragment %q has markup other than <mark>", f)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,17 +40,17 @@ func searchRequest(q url.Values) (search.Request, error) {
 }
 
 type apiHit struct {
-	ID         string              `json:"id"`
-	URL        string              `json:"url"`
-	Title      string              `json:"title"`
-	Summary    string              `json:"summary"`
-	Region     []string            `json:"region"`
-	Phase      string              `json:"phase"`
-	Topics     []string            `json:"topics"`
-	Created    practice.Date       `json:"created"`
-	Modified   practice.Date       `json:"modified"`
-	Score      float64             `json:"score"`
-	Highlights map[string][]string `json:"highlights"`
+	ID         string            `json:"id"`
+	URL        string            `json:"url"`
+	Title      string            `json:"title"`
+	Summary    string            `json:"summary"`
+	Region     []string          `json:"region"`
+	Phase      string            `json:"phase"`
+	Topics     []string          `json:"topics"`
+	Created    practice.Date     `json:"created"`
+	Modified   practice.Date     `json:"modified"`
+	Score      float64           `json:"score"`
+	Highlights search.Highlights `json:"highlights"`
 }
 
 type apiResult struct {
@@ -60,7 +61,7 @@ type apiResult struct {
 	TookMS     float64                        `json:"took_ms"`
 	Hits       []apiHit                       `json:"hits"`
 	Facets     map[string][]search.FacetValue `json:"facets"`
-	Suggestion any                            `json:"suggestion"`
+	Suggestion *search.Suggestion             `json:"suggestion"`
 }
 
 func (s *server) apiSearch(c *gin.Context) error {
@@ -76,17 +77,33 @@ func (s *server) apiSearch(c *gin.Context) error {
 		TookMS: math.Round(float64(res.Took.Microseconds())/10) / 100, Hits: []apiHit{}, Facets: res.Facets,
 		Suggestion: res.Suggestion}
 	for _, h := range res.Hits {
-		m := h.Model
-		hl := h.Highlights
-		if hl == nil {
-			hl = map[string][]string{}
-		}
-		out.Hits = append(out.Hits, apiHit{ID: m.ID, URL: m.URL, Title: m.Title, Summary: m.Summary,
-			Region: orEmpty(m.Region), Phase: m.Phase, Topics: orEmpty(m.Topics), Created: m.Created,
-			Modified: m.Modified, Score: h.Score, Highlights: hl})
+		out.Hits = append(out.Hits, hitOf(h.Model, h.Score, h.Highlights))
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
+}
+
+func hitOf(m practice.Model, score float64, hl search.Highlights) apiHit {
+	return apiHit{ID: m.ID, URL: m.URL, Title: m.Title, Summary: m.Summary, Region: orEmpty(m.Region),
+		Phase: m.Phase, Topics: orEmpty(m.Topics), Created: m.Created, Modified: m.Modified, Score: score, Highlights: hl}
+}
+
+// apiModelResult is a model's whole document and the models most like it.
+type apiModelResult struct {
+	practice.Model
+	Related []apiRelated `json:"related"`
+}
+
+// apiRelated is a related model in brief.
+type apiRelated struct {
+	ID       string        `json:"id"`
+	URL      string        `json:"url"`
+	Title    string        `json:"title"`
+	Summary  string        `json:"summary"`
+	Region   []string      `json:"region"`
+	Phase    string        `json:"phase"`
+	Topics   []string      `json:"topics"`
+	Modified practice.Date `json:"modified"`
 }
 
 func (s *server) apiModel(c *gin.Context) error {
@@ -94,7 +111,70 @@ func (s *server) apiModel(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, m)
+	related, err := s.cfg.Searcher.Related(c.Request.Context(), m, search.DefaultRelated)
+	if err != nil {
+		return err
+	}
+	out := apiModelResult{Model: m.WithEmptyLists(), Related: []apiRelated{}}
+	for _, r := range related {
+		out.Related = append(out.Related, apiRelated{ID: r.ID, URL: r.URL, Title: r.Title, Summary: r.Summary,
+			Region: orEmpty(r.Region), Phase: r.Phase, Topics: orEmpty(r.Topics), Modified: r.Modified})
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+func (s *server) apiFacets(c *gin.Context) error {
+	facets, err := s.cfg.Searcher.AllFacets(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	st, err := s.cfg.Searcher.Status(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"documents": st.Documents, "facets": facets})
+	return nil
+}
+
+// ReindexJob is what /api/v1/status tells of a reindex job.
+type ReindexJob struct {
+	Mode     string         `json:"mode"`
+	Trigger  string         `json:"trigger,omitempty"`
+	State    string         `json:"state"`
+	Started  time.Time      `json:"started"`
+	Finished *time.Time     `json:"finished"`
+	Counts   map[string]int `json:"counts,omitempty"`
+}
+
+type apiStatus struct {
+	Generation  string      `json:"generation"`
+	Version     uint64      `json:"index_version"`
+	Documents   uint64      `json:"documents"`
+	Analyzer    string      `json:"analyzer"`
+	Mallihaku   string      `json:"mallihaku"`
+	LastReindex *ReindexJob `json:"last_reindex"`
+	NextReindex *time.Time  `json:"next_reindex"`
+}
+
+func (s *server) apiStatus(c *gin.Context) error {
+	st, err := s.cfg.Searcher.Status(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	out := apiStatus{Generation: st.Generation, Version: st.Version, Documents: st.Documents,
+		Analyzer: s.cfg.Analyzer, Mallihaku: s.cfg.Version}
+	if s.cfg.LastReindex != nil {
+		if out.LastReindex, err = s.cfg.LastReindex(c.Request.Context()); err != nil {
+			return err
+		}
+	}
+	if s.cfg.NextReindex != nil {
+		if next := s.cfg.NextReindex(); !next.IsZero() {
+			out.NextReindex = &next
+		}
+	}
+	c.JSON(http.StatusOK, out)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -33,6 +34,12 @@ func (s *server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 			status, code, msg = http.StatusBadRequest, "bad_query", err.Error()
 		case errors.Is(err, errNotFound), errors.Is(err, search.ErrNotFound):
 			status, code, msg = http.StatusNotFound, "not_found", "Sivua ei löytynyt."
+		case errors.Is(err, search.ErrBusy):
+			status, code, msg = http.StatusTooManyRequests, "busy", "Hakuja on juuri nyt liikaa. Yritä hetken päästä uudelleen."
+			c.Header("Retry-After", "1")
+		case errors.Is(err, context.DeadlineExceeded):
+			status, code, msg = http.StatusServiceUnavailable, "timeout", "Haku kesti liian kauan. Kokeile tarkempaa hakua."
+			c.Error(err)
 		default:
 			c.Error(err)
 		}

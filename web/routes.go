@@ -21,10 +21,18 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
+// openAPI describes every public route; a test checks it against the routes below.
+//
+//go:embed openapi.json
+var openAPI []byte
+
 // Searcher is what the web layer needs of search.
 type Searcher interface {
 	Search(ctx context.Context, r search.Request) (search.Result, error)
 	Model(ctx context.Context, id string) (practice.Model, error)
+	Related(ctx context.Context, m practice.Model, n int) ([]practice.Model, error)
+	AllFacets(ctx context.Context) (map[string][]search.FacetValue, error)
+	Status(ctx context.Context) (search.IndexStatus, error)
 }
 
 // Config is everything the handler needs.
@@ -35,6 +43,11 @@ type Config struct {
 	Logger   *slog.Logger
 	Version  string
 	Analyzer string
+	// LastReindex returns the most recent reindex job (nil when none has run), and
+	// NextReindex when the next one is scheduled (zero when none is), for /api/v1/status.
+	// Either may be nil: the status then says null.
+	LastReindex func(ctx context.Context) (*ReindexJob, error)
+	NextReindex func() time.Time
 }
 
 type server struct {
@@ -61,9 +74,12 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 
+	r.GET("/api/openapi.json", s.openAPI)
 	api := r.Group("/api/v1")
 	api.GET("/search", s.handle(s.apiSearch))
 	api.GET("/models/:id", s.handle(s.apiModel))
+	api.GET("/facets", s.handle(s.apiFacets))
+	api.GET("/status", s.handle(s.apiStatus))
 
 	r.GET("/", s.handle(s.searchPage))
 	r.GET("/malli/:id", s.handle(s.modelPage))
@@ -71,6 +87,10 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	r.StaticFS("/static", http.FS(static))
 	r.NoRoute(s.handle(func(c *gin.Context) error { return errNotFound }))
 	return r, nil
+}
+
+func (s *server) openAPI(c *gin.Context) {
+	c.Data(http.StatusOK, "application/json; charset=utf-8", openAPI)
 }
 
 // NewServer wraps h in an http.Server with timeouts at every stage, so that slow or stalled

@@ -15,15 +15,21 @@ import (
 	"github.com/mallihaku/mallihaku/search"
 )
 
-// facetLabels are the Finnish headings of the facets shown on the search page, in order.
-var facetLabels = []struct{ Key, Label string }{
-	{"region", "Maakunta"},
-	{"phase", "Kehittämisen vaihe"},
-	{"wellbeing_county", "Hyvinvointialue"},
-	{"topic", "Aihealue"},
-	{"target_group", "Kohderyhmä"},
-	{"funder", "Rahoittaja"},
-	{"year", "Päivitetty vuonna"},
+// facetLabels are the Finnish headings of the facets shown on the search page, in order. A
+// facet with a parent (the region hierarchy) is shown once a value of its parent is selected:
+// choosing Uusimaa brings up Uusimaa's wellbeing services counties, choosing a county its
+// municipalities.
+var facetLabels = []struct{ Key, Label, Parent string }{
+	{"region", "Maakunta", ""},
+	{"wellbeing_county", "Hyvinvointialue", "region"},
+	{"municipality", "Kunta", "wellbeing_county"},
+	{"phase", "Kehittämisen vaihe", ""},
+	{"topic", "Aihealue", ""},
+	{"target_group", "Kohderyhmä", ""},
+	{"phenomenon", "Ilmiö", ""},
+	{"funder", "Rahoittaja", ""},
+	{"year", "Päivitetty vuonna", ""},
+	{"created_year", "Luotu vuonna", ""},
 }
 
 func parsePages() (map[string]*template.Template, error) {
@@ -71,7 +77,9 @@ type facetValueView struct {
 type hitView struct {
 	ID, Title, Phase, Modified string
 	Region                     []string
-	Snippet                    template.HTML
+	// Snippet is the best highlighted fragment, SnippetFrom the heading of the section it
+	// comes from (both HTML: escaped text, <mark> the only markup).
+	Snippet, SnippetFrom template.HTML
 }
 
 type searchView struct {
@@ -108,6 +116,9 @@ func (s *server) searchPage(c *gin.Context) error {
 	}
 	slices.SortFunc(v.Hidden, func(a, b struct{ Name, Value string }) int { return strings.Compare(a.Name+a.Value, b.Name+b.Value) })
 	for _, fl := range facetLabels {
+		if fl.Parent != "" && len(req.Filters[fl.Parent]) == 0 && len(req.Filters[fl.Key]) == 0 {
+			continue
+		}
 		fv := facetView{Label: fl.Label}
 		for _, val := range res.Facets[fl.Key] {
 			fv.Values = append(fv.Values, facetValueView{FacetValue: val, Href: toggle(params, fl.Key, val.Value)})
@@ -124,7 +135,8 @@ func (s *server) searchPage(c *gin.Context) error {
 	v.ClearHref = "/?" + clear.Encode()
 	for _, h := range res.Hits {
 		hv := hitView{ID: h.Model.ID, Title: h.Model.Title, Phase: h.Model.Phase, Region: h.Model.Region,
-			Modified: h.Model.Modified.Finnish(), Snippet: snippet(h)}
+			Modified: h.Model.Modified.Finnish()}
+		hv.Snippet, hv.SnippetFrom = snippet(h)
 		v.Hits = append(v.Hits, hv)
 	}
 	if res.Page > 1 {
@@ -136,15 +148,16 @@ func (s *server) searchPage(c *gin.Context) error {
 	return render(c, s.pages["search"], http.StatusOK, v)
 }
 
-// snippet is the best highlighted fragment of a hit, or its summary. Fragments come from the
-// highlighter HTML-escaped, with <mark> as their only markup.
-func snippet(h search.Hit) template.HTML {
-	for _, field := range []string{"summary", "sections", "title"} {
-		if fs := h.Highlights[field]; len(fs) > 0 && field != "title" {
-			return template.HTML(fs[0])
-		}
+// snippet is the best highlighted fragment of a hit (the summary's, else a section's with its
+// heading), or its summary. Highlights come HTML-escaped, with <mark> as their only markup.
+func snippet(h search.Hit) (fragment, from template.HTML) {
+	if fs := h.Highlights.Summary; len(fs) > 0 {
+		return template.HTML(fs[0]), ""
 	}
-	return template.HTML(template.HTMLEscapeString(h.Model.Summary))
+	if ss := h.Highlights.Sections; len(ss) > 0 {
+		return template.HTML(ss[0].Fragment), template.HTML(ss[0].Heading)
+	}
+	return template.HTML(template.HTMLEscapeString(h.Model.Summary)), ""
 }
 
 // toggle returns the search URL with value added to or removed from filter key, on page 1.
@@ -178,6 +191,7 @@ type modelView struct {
 	Title             string
 	Model             practice.Model
 	Created, Modified string
+	Related           []practice.Model
 }
 
 func (s *server) modelPage(c *gin.Context) error {
@@ -185,8 +199,12 @@ func (s *server) modelPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	related, err := s.cfg.Searcher.Related(c.Request.Context(), m, search.DefaultRelated)
+	if err != nil {
+		return err
+	}
 	return render(c, s.pages["model"], http.StatusOK, modelView{Title: m.Title, Model: m,
-		Created: m.Created.Finnish(), Modified: m.Modified.Finnish()})
+		Created: m.Created.Finnish(), Modified: m.Modified.Finnish(), Related: related})
 }
 
 func (s *server) renderError(c *gin.Context, status int, msg string) {

@@ -1,0 +1,400 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/search"
+	"github.com/mallihaku/mallihaku/search/synthetic"
+	"github.com/mallihaku/mallihaku/web"
+)
+
+// benchConfig is what `mallihaku bench` measures.
+type benchConfig struct {
+	Docs     int
+	Requests int // per view, one at a time, for latencies
+	Baseline int // per view, of bleve's own facet request
+	Clients  int // concurrent clients for the throughput run
+	Seed     uint64
+}
+
+// runBench builds (or reuses) an index of synthetic models in DIR/bench-<docs>, serves it on
+// a loopback port, and measures the search views over real HTTP, and bleve's own facet
+// request for the same views in the same process, printing a Markdown table.
+func runBench(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	var bc benchConfig
+	fs := flagSet("bench", &cfg, stderr, "data")
+	fs.IntVar(&bc.Docs, "docs", 10000, "synthetic models in the index")
+	fs.IntVar(&bc.Requests, "requests", 300, "requests per view, one at a time, for the latency figures")
+	fs.IntVar(&bc.Baseline, "baseline", 30, "requests per view of bleve's own facet request")
+	fs.IntVar(&bc.Clients, "clients", 4, "concurrent clients for the throughput figures")
+	fs.Uint64Var(&bc.Seed, "seed", 1, "seed of the synthetic models and the random views")
+	if err := parse(fs, args, env); err != nil {
+		return err
+	}
+	if bc.Docs < 1 || bc.Requests < 1 || bc.Clients < 1 || bc.Baseline < 0 {
+		return fmt.Errorf("%w: --docs, --requests and --clients must be positive", errUsage)
+	}
+	log, err := newLogger(stderr, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	if cfg.Data == "" {
+		cfg.Data = filepath.Join(os.TempDir(), "mallihaku-bench")
+	}
+	dir := filepath.Join(cfg.Data, fmt.Sprintf("bench-%d-%d", bc.Docs, bc.Seed))
+	ix, err := indexer.Open(dir, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	if n, _ := ix.Count(); n != uint64(bc.Docs) {
+		fmt.Fprintf(stderr, "bench: building an index of %d synthetic models in %s\n", bc.Docs, dir)
+		start := time.Now()
+		if err := buildSynthetic(ctx, ix, bc, stderr); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "bench: built in %s\n", time.Since(start).Round(time.Second))
+	}
+	s := search.NewSearcher(ix)
+	defer s.Close()
+	h, err := web.NewHandler(web.Config{Searcher: s, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Version: version, Analyzer: analyzerName(), Ready: func() bool { return true }})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := web.NewServer(ln.Addr().String(), h)
+	go srv.Serve(ln)
+	defer srv.Shutdown(context.Background())
+	b := &bencher{base: "http://" + ln.Addr().String(), client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: bc.Clients * 2}},
+		searcher: s, cfg: bc, rng: rand.New(rand.NewPCG(bc.Seed, 99))}
+	return b.run(ctx, stdout)
+}
+
+func buildSynthetic(ctx context.Context, ix *indexer.Index, bc benchConfig, stderr io.Writer) error {
+	g, err := synthetic.New(bc.Seed)
+	if err != nil {
+		return err
+	}
+	_, err = ix.Build(ctx, func(ctx context.Context, put func(practice.Model) error) error {
+		for i := range bc.Docs {
+			if i > 0 && i%10000 == 0 {
+				fmt.Fprintf(stderr, "bench: %d models indexed\n", i)
+			}
+			if err := put(g.Model()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+type bencher struct {
+	base     string
+	client   *http.Client
+	searcher *search.Searcher
+	cfg      benchConfig
+	rng      *rand.Rand
+	facets   map[string][]search.FacetValue
+	words    []string
+}
+
+// view is one kind of search: next makes its next request (the same one, or a new random one).
+type view struct {
+	name string
+	next func() search.Request
+}
+
+func (b *bencher) run(ctx context.Context, w io.Writer) error {
+	// The first search builds the facet corpus of this index version: what the first search
+	// after every write costs.
+	start := time.Now()
+	if _, err := b.get(ctx, search.Request{}); err != nil {
+		return err
+	}
+	first := time.Since(start)
+	var err error
+	if b.facets, err = b.searcher.AllFacets(ctx); err != nil {
+		return err
+	}
+	if err := b.pickWords(ctx); err != nil {
+		return err
+	}
+	views := b.views()
+	fmt.Fprintf(w, "%d synthetic models; first search after a write (builds the facet bitmaps): %s\n\n", b.cfg.Docs, ms(first))
+	fmt.Fprintf(w, "| view | hits | p50 ms | p95 ms | p99 ms | req/s (%d clients) | bleve facets p50 ms | p95 ms | ratio p50 | ratio p95 |\n", b.cfg.Clients)
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, v := range views {
+		lat, hits, err := b.latencies(ctx, v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", v.name, err)
+		}
+		rps, err := b.throughput(ctx, v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", v.name, err)
+		}
+		line := fmt.Sprintf("| %s | %d | %s | %s | %s | %.0f |", v.name, hits, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), rps)
+		if b.cfg.Baseline > 0 {
+			base, err := b.baseline(ctx, v)
+			if err != nil {
+				return fmt.Errorf("%s: bleve: %w", v.name, err)
+			}
+			line += fmt.Sprintf(" %s | %s | %.0f× | %.0f× |", ms(pct(base, 50)), ms(pct(base, 95)),
+				ratio(pct(base, 50), pct(lat, 50)), ratio(pct(base, 95), pct(lat, 95)))
+		} else {
+			line += " | | | |"
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w)
+	return b.worst(ctx, w)
+}
+
+func (b *bencher) views() []view {
+	fixed := func(r search.Request) func() search.Request { return func() search.Request { return r } }
+	w := b.words
+	return []view{
+		{"browse, all facets", fixed(search.Request{})},
+		{"one filter (region=Pirkanmaa)", fixed(search.Request{Filters: map[string][]string{"region": {"Pirkanmaa"}}})},
+		{"one word + facets + highlights", fixed(search.Request{Query: w[0]})},
+		{"three words + two filters", fixed(search.Request{Query: strings.Join(w[1:4], " "),
+			Filters: map[string][]string{"region": {"Uusimaa", "Pirkanmaa"}, "phase": {practice.PhaseReady}}})},
+		{"deep page (page 500 of 20, by modified)", fixed(search.Request{Sort: "modified", Page: 500, Size: 20})},
+		{"random filters and words (uncached)", b.random},
+	}
+}
+
+// pickWords finds words for the query views: a common one, and three that occur together in
+// one model's summary (so the three-word view finds something).
+func (b *bencher) pickWords(ctx context.Context) error {
+	res, err := b.searcher.Search(ctx, search.Request{Size: 50})
+	if err != nil {
+		return err
+	}
+	for _, h := range res.Hits {
+		var long []string
+		for _, f := range strings.Fields(h.Model.Summary) {
+			f = strings.Trim(f, ".,;:()–\"")
+			if len([]rune(f)) >= 7 && !slices.Contains(long, strings.ToLower(f)) {
+				long = append(long, strings.ToLower(f))
+			}
+		}
+		if len(long) >= 3 {
+			b.words = append([]string{"nuorten"}, long[:3]...)
+			return nil
+		}
+	}
+	return errors.New("no model with three long words in its summary")
+}
+
+// random is a new request every time: 0-3 filters with 1-2 values each, chosen from the
+// facets' values, words half of the time, a random sort and one of the first pages.
+func (b *bencher) random() search.Request {
+	r := search.Request{Filters: map[string][]string{}}
+	keys := []string{"region", "wellbeing_county", "phase", "topic", "target_group", "phenomenon", "funder", "year", "created_year"}
+	for range b.rng.IntN(4) {
+		k := keys[b.rng.IntN(len(keys))]
+		vals := b.facets[k]
+		if len(vals) == 0 {
+			continue
+		}
+		for range 1 + b.rng.IntN(2) {
+			r.Filters[k] = append(r.Filters[k], vals[b.rng.IntN(min(len(vals), 12))].Value)
+		}
+	}
+	if b.rng.IntN(2) == 0 {
+		words := []string{"nuorten", "päihde", "kotihoito", "perhekeskus", "ryhmä", "asiakkaat", "työllisyys", "ikääntyneet",
+			"omaishoitajat", "chat", "kuntoutus", "koulu", "mielenterveys", "digituki", "vertaistuki", "ohjaus"}
+		r.Query = words[b.rng.IntN(len(words))]
+		if b.rng.IntN(3) == 0 {
+			r.Query += " " + words[b.rng.IntN(len(words))]
+		}
+	}
+	r.Sort = []string{"relevance", "modified", "created", "title"}[b.rng.IntN(4)]
+	r.Page = 1 + b.rng.IntN(3)
+	return r
+}
+
+func (b *bencher) latencies(ctx context.Context, v view) ([]time.Duration, uint64, error) {
+	var lat []time.Duration
+	var hits uint64
+	for range b.cfg.Requests {
+		start := time.Now()
+		total, err := b.get(ctx, v.next())
+		if err != nil {
+			return nil, 0, err
+		}
+		lat = append(lat, time.Since(start))
+		hits = total
+	}
+	return lat, hits, nil
+}
+
+func (b *bencher) throughput(ctx context.Context, v view) (float64, error) {
+	n := b.cfg.Requests
+	reqs := make(chan search.Request, n)
+	for range n {
+		reqs <- v.next()
+	}
+	close(reqs)
+	errs := make(chan error, b.cfg.Clients)
+	start := time.Now()
+	for range b.cfg.Clients {
+		go func() {
+			for r := range reqs {
+				if _, err := b.get(ctx, r); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	var err error
+	for range b.cfg.Clients {
+		err = errors.Join(err, <-errs)
+	}
+	return float64(n) / time.Since(start).Seconds(), err
+}
+
+func (b *bencher) baseline(ctx context.Context, v view) ([]time.Duration, error) {
+	var lat []time.Duration
+	for range b.cfg.Baseline {
+		start := time.Now()
+		if _, err := b.searcher.Baseline(ctx, v.next(), search.DefaultFacetSize); err != nil {
+			return nil, err
+		}
+		lat = append(lat, time.Since(start))
+	}
+	return lat, nil
+}
+
+// get runs one search over HTTP and returns its total.
+func (b *bencher) get(ctx context.Context, r search.Request) (uint64, error) {
+	q := url.Values{}
+	if r.Query != "" {
+		q.Set("q", r.Query)
+	}
+	for k, vs := range r.Filters {
+		q[k] = vs
+	}
+	if r.Sort != "" {
+		q.Set("sort", r.Sort)
+	}
+	if r.Page > 0 {
+		q.Set("page", fmt.Sprint(r.Page))
+	}
+	if r.Size > 0 {
+		q.Set("size", fmt.Sprint(r.Size))
+	}
+	status, body, err := b.fetch(ctx, "/api/v1/search?"+q.Encode())
+	if err != nil {
+		return 0, err
+	}
+	if status != http.StatusOK {
+		return 0, fmt.Errorf("status %d: %s", status, body)
+	}
+	var res struct {
+		Total uint64 `json:"total"`
+	}
+	err = json.Unmarshal(body, &res)
+	return res.Total, err
+}
+
+func (b *bencher) fetch(ctx context.Context, path string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+path, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	resp, err := b.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
+}
+
+// worstQueries are queries that cost bleve tens of seconds when handed to its own query
+// syntax; mallihaku refuses or bounds each.
+func worstQueries() map[string]string {
+	return map[string]string{
+		"*":               "*",
+		"*a*":             "*a*",
+		"/.*/":            "/.*/",
+		"a~2":             "a~2",
+		"5,000 words":     strings.Repeat("sana ", 5000),
+		"10 KB of (":      strings.Repeat("(", 10<<10),
+		"NUL bytes":       "nuoret\x00\x00päihde\x00",
+		"invalid UTF-8":   "nuoret \xff\xfe",
+		"prefix kun*":     "kun*",
+		"many prefixes":   "kun* per* tuk* pal* las* nuo* ikä* työ*",
+		"32 common words": strings.Repeat("ja ", 32),
+	}
+}
+
+func (b *bencher) worst(ctx context.Context, w io.Writer) error {
+	fmt.Fprintln(w, "| hostile query | status | time ms (best of 3) |")
+	fmt.Fprintln(w, "|---|---:|---:|")
+	queries := worstQueries()
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for k := range queries {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		best := time.Duration(1 << 62)
+		status := 0
+		for range 3 {
+			start := time.Now()
+			st, _, err := b.fetch(ctx, "/api/v1/search?q="+url.QueryEscape(queries[name]))
+			if err != nil {
+				return err
+			}
+			best, status = min(best, time.Since(start)), st
+		}
+		fmt.Fprintf(w, "| `%s` | %d | %s |\n", name, status, ms(best))
+	}
+	return nil
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := (len(s)*p + 99) / 100
+	return s[max(0, min(len(s)-1, i-1))]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}

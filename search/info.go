@@ -1,0 +1,36 @@
+package search
+
+import (
+	"context"
+)
+
+// AllFacets returns every value of every facet with its count over the whole index, by count
+// then A to Ö.
+func (s *Searcher) AllFacets(ctx context.Context) (map[string][]FacetValue, error) {
+	out := map[string][]FacetValue{}
+	err := s.read(ctx, func(ctx context.Context, v *sharedView, c *corpus) error {
+		for _, f := range Facets {
+			fi := c.facets[f.Key]
+			out[f.Key] = facetValues(fi, fi.count(c.docs, true), nil, len(fi.values)+1)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// IndexStatus describes the live index.
+type IndexStatus struct {
+	Generation string `json:"generation"`
+	Version    uint64 `json:"version"`
+	Documents  uint64 `json:"documents"`
+}
+
+// Status returns what the live index holds.
+func (s *Searcher) Status(ctx context.Context) (IndexStatus, error) {
+	var st IndexStatus
+	err := s.read(ctx, func(ctx context.Context, v *sharedView, c *corpus) error {
+		st = IndexStatus{Generation: v.Generation(), Version: v.Version(), Documents: c.docs.GetCardinality()}
+		return nil
+	})
+	return st, err
+}

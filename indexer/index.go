@@ -47,6 +47,9 @@ type Index struct {
 	writes sync.Mutex // one writer at a time: an incremental update or a generation switch
 	// version changes on every write, so caches of search results can tell they are stale.
 	version atomic.Uint64
+	// Failpoint, when set, is called at each step of a generation switch (StepBuild, …);
+	// crash tests use it to stop the process at a chosen point.
+	Failpoint func(step string)
 
 	// analyzer is the Finnish analysis new generations are built with.
 	analyzer *finnish.Analyzer
@@ -77,21 +80,49 @@ func Open(dir string, log *slog.Logger, opts ...Option) (*Index, error) {
 		}
 	}
 	gen, err := ix.readPointer()
-	if err == nil {
-		idx, openErr := bleve.Open(filepath.Join(root, gen))
-		if openErr == nil {
-			ix.install(gen, idx)
-			ix.checkMeta(idx)
-			return ix, nil
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		log.Error("index pointer unreadable; trying the newest generation", "err", err)
+	}
+	// The generation the pointer names, else the newest other one (the previous generation is
+	// kept as a fallback), else an empty index that the next reindex fills.
+	for _, g := range ix.candidates(gen) {
+		idx, openErr := bleve.OpenUsing(filepath.Join(root, g), map[string]any{"bolt_timeout": "5s"})
+		if openErr != nil {
+			log.Error("index generation does not open", "generation", g, "err", openErr)
+			continue
 		}
-		log.Error("current index generation does not open; starting empty", "generation", gen, "err", openErr)
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("open index: %w", err)
+		if g != gen {
+			log.Warn("serving the previous index generation; the next full reindex replaces it", "generation", g)
+			if err := ix.writePointer(g); err != nil {
+				idx.Close()
+				return nil, fmt.Errorf("open index: %w", err)
+			}
+		}
+		ix.install(g, idx)
+		ix.checkMeta(idx)
+		return ix, nil
 	}
 	if _, err := ix.Build(context.Background(), func(context.Context, func(practice.Model) error) error { return nil }); err != nil {
 		return nil, err
 	}
 	return ix, nil
+}
+
+// candidates lists the generations to try opening, the pointed-to one first, then the others
+// newest first.
+func (ix *Index) candidates(pointed string) []string {
+	var gens []string
+	if pointed != "" {
+		gens = append(gens, pointed)
+	}
+	entries, _ := os.ReadDir(ix.dir)
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if e.IsDir() && !strings.HasSuffix(e.Name(), buildingSuffix) && e.Name() != pointed {
+			gens = append(gens, e.Name())
+		}
+	}
+	return gens
 }
 
 func (ix *Index) readPointer() (string, error) {
@@ -148,10 +179,30 @@ func (ix *Index) install(gen string, idx bleve.Index) (old bleve.Index) {
 	return old
 }
 
-// Build makes a new generation from what fill puts into it, checks that it opens and holds
-// what was put, and only then switches searches to it. A failed or cancelled build leaves the
-// live generation untouched. It returns the number of models in the new generation.
+// ErrTooFewModels means a new generation held far fewer models than the live one and was not
+// switched in: a site that lost most of its pages overnight is more likely broken than empty.
+var ErrTooFewModels = errors.New("new index generation holds far fewer models than the live one")
+
+// Steps of a generation switch, named for failpoints.
+const (
+	StepBuild    = "build"    // the new generation is written
+	StepValidate = "validate" // it is reopened, counted and probed
+	StepPointer  = "pointer"  // the CURRENT pointer is replaced
+	StepSwap     = "swap"     // searches switch to it
+	StepRemove   = "remove"   // the oldest generations are deleted
+)
+
+// Build makes a new generation from what fill puts into it, checks that it opens, holds what
+// was put and answers a probe query, and only then switches searches to it. A failed or
+// cancelled build leaves the live generation untouched. It returns the number of models in
+// the new generation.
 func (ix *Index) Build(ctx context.Context, fill func(ctx context.Context, put func(practice.Model) error) error) (int, error) {
+	return ix.BuildGuarded(ctx, fill, 1)
+}
+
+// BuildGuarded is Build that refuses, with ErrTooFewModels, a generation that would drop
+// more than maxDrop (0 to 1) of the live generation's models.
+func (ix *Index) BuildGuarded(ctx context.Context, fill func(ctx context.Context, put func(practice.Model) error) error, maxDrop float64) (int, error) {
 	ix.writes.Lock()
 	defer ix.writes.Unlock()
 	gen := time.Now().UTC().Format("20060102T150405.000000000")
@@ -167,6 +218,7 @@ func (ix *Index) Build(ctx context.Context, fill func(ctx context.Context, put f
 	}
 	batch := idx.NewBatch()
 	ids := map[string]bool{}
+	var probe string // a model's ID, to check the new generation answers with its document
 	put := func(m practice.Model) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -176,6 +228,9 @@ func (ix *Index) Build(ctx context.Context, fill func(ctx context.Context, put f
 			return err
 		}
 		ids[m.ID] = true
+		if probe == "" {
+			probe = m.ID
+		}
 		if err := batch.Index(m.ID, doc); err != nil {
 			return err
 		}
@@ -202,34 +257,77 @@ func (ix *Index) Build(ctx context.Context, fill func(ctx context.Context, put f
 	if err := idx.Close(); err != nil {
 		return fail(err)
 	}
+	ix.failpoint(StepBuild)
+	if live, _ := ix.Count(); maxDrop < 1 && float64(len(ids)) < float64(live)*(1-maxDrop) {
+		os.RemoveAll(building)
+		return 0, fmt.Errorf("build index: %w: %d, live %d (more than %.0f%% fewer)", ErrTooFewModels, len(ids), live, maxDrop*100)
+	}
 	final := filepath.Join(ix.dir, gen)
 	if err := os.Rename(building, final); err != nil {
 		os.RemoveAll(building)
 		return 0, fmt.Errorf("build index: %w", err)
 	}
-	idx, err = bleve.Open(final)
+	idx, err = bleve.OpenUsing(final, map[string]any{"bolt_timeout": "5s"})
 	if err != nil {
 		os.RemoveAll(final)
 		return 0, fmt.Errorf("build index: new generation does not open: %w", err)
 	}
-	if n, err := idx.DocCount(); err != nil || int(n) != len(ids) {
+	if err := validate(ctx, idx, len(ids), probe); err != nil {
 		idx.Close()
 		os.RemoveAll(final)
-		return 0, fmt.Errorf("build index: new generation holds %d models, want %d (%v)", n, len(ids), err)
+		return 0, fmt.Errorf("build index: new generation is not sound: %w", err)
 	}
+	ix.failpoint(StepValidate)
 	if err := ix.writePointer(gen); err != nil {
 		idx.Close()
 		os.RemoveAll(final)
 		return 0, fmt.Errorf("build index: %w", err)
 	}
+	ix.failpoint(StepPointer)
 	if old := ix.install(gen, idx); old != nil {
 		// Swap does not close the old index; in-flight searches on it hold the alias's read
 		// lock, which Swap waited for, so it is safe to close now.
 		old.Close()
 	}
+	ix.failpoint(StepSwap)
 	ix.removeOldGenerations(gen)
+	ix.failpoint(StepRemove)
 	ix.log.Info("index generation switched", "generation", gen, "models", len(ids))
 	return len(ids), nil
+}
+
+// validate checks a reopened generation: it holds want models and returns the stored
+// document of the probe model.
+func validate(ctx context.Context, idx bleve.Index, want int, probe string) error {
+	n, err := idx.DocCount()
+	if err != nil {
+		return err
+	}
+	if int(n) != want {
+		return fmt.Errorf("holds %d models, want %d", n, want)
+	}
+	if want == 0 {
+		return nil
+	}
+	req := bleve.NewSearchRequest(query.NewDocIDQuery([]string{probe}))
+	req.Fields = []string{FieldModel}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("probe query: %w", err)
+	}
+	if len(res.Hits) != 1 {
+		return fmt.Errorf("probe query for %q found %d models", probe, len(res.Hits))
+	}
+	if _, err := DecodeModel(res.Hits[0].Fields); err != nil {
+		return fmt.Errorf("probe model %q: %w", probe, err)
+	}
+	return nil
+}
+
+func (ix *Index) failpoint(step string) {
+	if ix.Failpoint != nil {
+		ix.Failpoint(step)
+	}
 }
 
 // removeOldGenerations keeps the live generation and the one before it.

@@ -37,47 +37,168 @@ const (
 // ErrBusy means a reindex job is already running.
 var ErrBusy = errors.New("a reindex job is already running")
 
-// Reindexer runs reindex jobs, one at a time, and records each in the job history.
+// DefaultMaxDrop is the largest share of models a full reindex may lose before its
+// generation is refused (a 20% drop).
+const DefaultMaxDrop = 0.2
+
+// Reindexer runs reindex jobs, one at a time, and records each in the job history. Reindex
+// runs a job and waits for it; Start runs one in the background; Tick is what a schedule
+// calls.
 type Reindexer struct {
 	index  *Index
 	source Source
 	store  *store.Store
 	log    *slog.Logger
-	run    sync.Mutex
+	// MaxDrop is the largest share (0 to 1) of the live models a full build may lose and still
+	// be switched in; DefaultMaxDrop unless set.
+	MaxDrop float64
+	// OnDone, when set, is told of every job that ended (for metrics).
+	OnDone func(store.Job)
+
+	mu         sync.Mutex
+	busy       bool
+	queuedFull bool
+	jobs       sync.WaitGroup
 }
 
 // NewReindexer returns a Reindexer that fills index from source and records jobs in st.
 func NewReindexer(index *Index, source Source, st *store.Store, log *slog.Logger) *Reindexer {
-	return &Reindexer{index: index, source: source, store: st, log: log}
+	return &Reindexer{index: index, source: source, store: st, log: log, MaxDrop: DefaultMaxDrop}
 }
 
-// Reindex runs one job now; it returns ErrBusy at once when another is running. The job as
-// recorded in the history is returned also when it failed.
+func (r *Reindexer) claim() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.busy {
+		return false
+	}
+	r.busy = true
+	return true
+}
+
+// release ends a job and reports whether a full job was queued meanwhile (and is now owed).
+func (r *Reindexer) release() (runQueuedFull bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.queuedFull {
+		r.queuedFull = false
+		return true // stays busy: the queued job takes over
+	}
+	r.busy = false
+	return false
+}
+
+// Reindex runs one job now and waits for it; it returns ErrBusy at once when another job is
+// running. The job as recorded in the history is returned also when it failed.
 func (r *Reindexer) Reindex(ctx context.Context, mode Mode, trigger string) (store.Job, error) {
-	if !r.run.TryLock() {
+	if !r.claim() {
 		return store.Job{}, ErrBusy
 	}
-	defer r.run.Unlock()
+	job, err := r.begin(mode, trigger)
+	if err == nil {
+		job, err = r.run(ctx, job)
+	} else {
+		r.release()
+	}
+	return job, err
+}
+
+// Start begins a job in the background and returns it as recorded (state "running"), or
+// ErrBusy when another job is running. Wait waits for background jobs.
+func (r *Reindexer) Start(ctx context.Context, mode Mode, trigger string) (store.Job, error) {
+	if !r.claim() {
+		return store.Job{}, ErrBusy
+	}
+	job, err := r.begin(mode, trigger)
+	if err != nil {
+		r.release()
+		return job, err
+	}
+	r.jobs.Add(1)
+	go func() {
+		defer r.jobs.Done()
+		r.run(ctx, job)
+	}()
+	return job, nil
+}
+
+// Tick is a scheduled trigger. While another job runs, an incremental tick is skipped (and
+// recorded as such) and a full one is queued, once, to run when the current job ends.
+func (r *Reindexer) Tick(ctx context.Context, mode Mode) {
+	_, err := r.Start(ctx, mode, "schedule")
+	if !errors.Is(err, ErrBusy) {
+		return
+	}
+	if mode == Full {
+		r.mu.Lock()
+		queued := r.busy && !r.queuedFull
+		if queued {
+			r.queuedFull = true
+		}
+		r.mu.Unlock()
+		if queued {
+			r.log.Info("scheduled full reindex queued behind the running job")
+			return
+		}
+	}
+	now := time.Now().UTC()
+	if _, err := r.store.PutJob(store.Job{Mode: string(mode), Trigger: "schedule", State: "skipped", Started: now, Finished: now,
+		Errors: []string{ErrBusy.Error()}}); err != nil {
+		r.log.Error("record skipped job", "err", err)
+	}
+	r.log.Warn("scheduled reindex skipped: another job is running", "mode", mode)
+}
+
+// Wait waits until no background job runs.
+func (r *Reindexer) Wait() { r.jobs.Wait() }
+
+func (r *Reindexer) begin(mode Mode, trigger string) (store.Job, error) {
 	job := store.Job{Mode: string(mode), Trigger: trigger, State: "running", Started: time.Now().UTC()}
 	id, err := r.store.PutJob(job)
 	if err != nil {
 		return job, fmt.Errorf("record job: %w", err)
 	}
 	job.ID = id
-	r.log.Info("reindex started", "job", id, "mode", mode, "trigger", trigger)
+	return job, nil
+}
 
-	job.Counts, err = r.do(ctx, mode)
+// run does a claimed job, records its end, releases the claim, and runs a full job queued
+// meanwhile. A panic in the job is recorded as its failure, never the process's end.
+func (r *Reindexer) run(ctx context.Context, job store.Job) (_ store.Job, err error) {
+	r.log.Info("reindex started", "job", job.ID, "mode", job.Mode, "trigger", job.Trigger)
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("reindex panicked: %v", p)
+			}
+		}()
+		job.Counts, err = r.do(ctx, Mode(job.Mode))
+	}()
 	job.Finished = time.Now().UTC()
 	job.State = "done"
 	if err != nil {
 		job.State = "failed"
+		if ctx.Err() != nil {
+			job.State = "cancelled"
+		}
 		job.Errors = append(job.Errors, err.Error())
-		r.log.Error("reindex failed; the live index is unchanged", "job", id, "mode", mode, "err", err)
+		r.log.Error("reindex failed; the live index is unchanged", "job", job.ID, "mode", job.Mode, "err", err)
 	} else {
-		r.log.Info("reindex done", "job", id, "mode", mode, "counts", job.Counts, "took", job.Finished.Sub(job.Started).Round(time.Millisecond))
+		r.log.Info("reindex done", "job", job.ID, "mode", job.Mode, "counts", job.Counts, "took", job.Finished.Sub(job.Started).Round(time.Millisecond))
 	}
 	if _, perr := r.store.PutJob(job); perr != nil && err == nil {
 		err = fmt.Errorf("record job: %w", perr)
+	}
+	if r.OnDone != nil {
+		r.OnDone(job)
+	}
+	if r.release() && ctx.Err() == nil {
+		next, berr := r.begin(Full, "schedule (queued)")
+		if berr != nil {
+			r.release()
+		} else {
+			r.run(ctx, next)
+		}
 	}
 	return job, err
 }
@@ -112,7 +233,7 @@ func (r *Reindexer) do(ctx context.Context, mode Mode) (map[string]int, error) {
 	if counts == nil {
 		counts = map[string]int{}
 	}
-	n, err := r.index.Build(ctx, r.source.Models)
+	n, err := r.index.BuildGuarded(ctx, r.source.Models, r.MaxDrop)
 	counts["indexed"] = n
 	return counts, err
 }

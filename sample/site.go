@@ -209,7 +209,11 @@ func (s *Site) model(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	v := view{Title: p.Title, Page: p, Canonical: baseURL(r) + "/fi/toimintamalli/" + p.Slug,
+	s.render(w, r, p.Markup, p.Markup+".html", modelView(p, baseURL(r)))
+}
+
+func modelView(p *Page, base string) view {
+	v := view{Title: p.Title, Page: p, Canonical: base + "/fi/toimintamalli/" + p.Slug,
 		SummaryLabel: "Toimintamallin lyhyt kuvaus", RegionLabel: "Paikkakunta tai maakunta"}
 	if p.SummaryLabel == "lyhyesti" {
 		v.SummaryLabel = "Toimintamalli lyhyesti"
@@ -217,7 +221,19 @@ func (s *Site) model(w http.ResponseWriter, r *http.Request) {
 	if p.RegionLabel == "new" {
 		v.RegionLabel = "Paikkakunta, maakunta tai hyvinvointialue"
 	}
-	s.render(w, r, p.Markup, p.Markup+".html", v)
+	return v
+}
+
+// RenderModelPage returns the HTML of any page p, as the site would serve it under base
+// (e.g. https://innokyla.fi), in p's markup. Benchmarks use it to make large page caches.
+func (s *Site) RenderModelPage(p *Page, base string) ([]byte, error) {
+	var buf bytes.Buffer
+	t, ok := s.tmpl[p.Markup]
+	if !ok {
+		return nil, fmt.Errorf("sample page %s: unknown markup %q", p.Slug, p.Markup)
+	}
+	err := t.ExecuteTemplate(&buf, p.Markup+".html", modelView(p, base))
+	return buf.Bytes(), err
 }
 
 func (s *Site) path(w http.ResponseWriter, r *http.Request) {

@@ -32,6 +32,8 @@ func (s *server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 		switch {
 		case search.IsBadQuery(err):
 			status, code, msg = http.StatusBadRequest, "bad_query", err.Error()
+		case errors.Is(err, errBadRequest):
+			status, code, msg = http.StatusBadRequest, "bad_request", err.Error()
 		case errors.Is(err, errNotFound), errors.Is(err, search.ErrNotFound):
 			status, code, msg = http.StatusNotFound, "not_found", "Sivua ei löytynyt."
 		case errors.Is(err, search.ErrBusy):

@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -48,6 +50,16 @@ type Config struct {
 	// Either may be nil: the status then says null.
 	LastReindex func(ctx context.Context) (*ReindexJob, error)
 	NextReindex func() time.Time
+	// AdminToken turns the admin routes on (at least MinAdminTokenLength characters); without
+	// one they do not exist. Jobs is what they control; jobs they start run under JobContext.
+	AdminToken string
+	Jobs       JobControl
+	JobContext context.Context
+	// Metrics, when set, are collected and served at /metrics.
+	Metrics *Metrics
+	// SearchRate (per second) and SearchBurst limit searches per client address; 0: no limit.
+	SearchRate  float64
+	SearchBurst int
 }
 
 type server struct {
@@ -58,6 +70,12 @@ type server struct {
 // NewHandler returns the HTTP handler with every route.
 func NewHandler(cfg Config) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
+	if cfg.AdminToken != "" && (len(cfg.AdminToken) < MinAdminTokenLength || cfg.Jobs == nil) {
+		return nil, fmt.Errorf("admin token must be at least %d characters, with jobs to control", MinAdminTokenLength)
+	}
+	if cfg.JobContext == nil {
+		cfg.JobContext = context.Background()
+	}
 	s := &server{cfg: cfg}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
@@ -68,20 +86,41 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
-	// Middleware, outermost first: recover from panics, log the request, set security headers.
-	r.Use(gin.CustomRecovery(s.recovered), s.logRequests, securityHeaders)
+	// Middleware, outermost first: recover from panics, measure and log the request, set
+	// security headers.
+	r.Use(gin.CustomRecovery(s.recovered))
+	if cfg.Metrics != nil {
+		r.Use(cfg.Metrics.observe)
+	}
+	r.Use(s.logRequests, securityHeaders)
+	// Searches: limited per client address, and counted.
+	searches := []gin.HandlerFunc{}
+	if cfg.SearchRate > 0 {
+		searches = append(searches, newClientLimiter(cfg.SearchRate, max(cfg.SearchBurst, 1)).middleware)
+	}
+	if cfg.Metrics != nil {
+		searches = append(searches, cfg.Metrics.countSearch)
+		r.GET("/metrics", cfg.Metrics.handler())
+	}
+	search := func(h gin.HandlerFunc) []gin.HandlerFunc { return append(slices.Clone(searches), h) }
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 
 	r.GET("/api/openapi.json", s.openAPI)
 	api := r.Group("/api/v1")
-	api.GET("/search", s.handle(s.apiSearch))
+	api.GET("/search", search(s.handle(s.apiSearch))...)
 	api.GET("/models/:id", s.handle(s.apiModel))
 	api.GET("/facets", s.handle(s.apiFacets))
 	api.GET("/status", s.handle(s.apiStatus))
 
-	r.GET("/", s.handle(s.searchPage))
+	if cfg.AdminToken != "" {
+		admin := api.Group("/admin", requireToken(cfg.AdminToken))
+		admin.POST("/reindex", s.handle(s.adminReindex))
+		admin.GET("/jobs", s.handle(s.adminJobs))
+	}
+
+	r.GET("/", search(s.handle(s.searchPage))...)
 	r.GET("/malli/:id", s.handle(s.modelPage))
 	static, _ := fs.Sub(staticFS, "static")
 	r.StaticFS("/static", http.FS(static))

@@ -7,10 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki must resolve on machines without a zoneinfo database
-
-	"github.com/go-co-op/gocron/v2"
 
 	"github.com/mallihaku/mallihaku/crawler"
 	"github.com/mallihaku/mallihaku/indexer"
@@ -57,6 +56,9 @@ func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config))
 			return nil, err
 		}
 		a.reindexer = indexer.NewReindexer(ix, c, st, log)
+		if cfg.Failpoint != "" {
+			ix.Failpoint = crashAt(cfg.Failpoint)
+		}
 	}
 	n, _ := ix.Count()
 	log.Info("data folder open", "dir", cfg.Data, "generation", ix.Generation(), "models", n, "analyzer", analyzerName())
@@ -68,51 +70,105 @@ func (a *app) Close() error {
 	return errors.Join(a.index.Close(), a.store.Close())
 }
 
-func (a *app) serve(ctx context.Context, addr string, stdout io.Writer) error {
-	h, err := web.NewHandler(web.Config{
+func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
+	metrics := web.NewMetrics(a.index)
+	wcfg := web.Config{
 		Searcher: a.searcher, Ready: func() bool { return a.index.Generation() != "" },
-		Logger: a.log, Version: version, Analyzer: analyzerName(),
-	})
+		Logger: a.log, Version: version, Analyzer: analyzerName(), Metrics: metrics,
+		SearchRate: cfg.SearchRate, SearchBurst: cfg.SearchBurst,
+		LastReindex: a.lastJob,
+	}
+	if a.reindexer != nil {
+		a.reindexer.OnDone = metrics.JobDone
+		if cfg.AdminToken != "" {
+			wcfg.AdminToken, wcfg.Jobs, wcfg.JobContext = cfg.AdminToken, jobControl{a.reindexer}, ctx
+		}
+		sched := indexer.NewScheduler(a.reindexer, nil, cfg.Jitter)
+		wcfg.NextReindex = func() time.Time { return earliest(sched.Next()) }
+		if err := a.schedule(ctx, sched, cfg); err != nil {
+			return err
+		}
+	} else if cfg.AdminToken != "" {
+		return fmt.Errorf("%w: --admin-token needs --site: the admin API starts reindexes of a site", errUsage)
+	}
+	h, err := web.NewHandler(wcfg)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	err = serveHTTP(ctx, cfg.Addr, h, stdout)
+	if a.reindexer != nil {
+		a.reindexer.Wait() // a running job was cancelled with ctx; let it record that
+	}
+	return err
+}
+
+// schedule starts the incremental and full schedules, evaluated on Helsinki wall-clock time,
+// until ctx ends.
+func (a *app) schedule(ctx context.Context, sched *indexer.Scheduler, cfg config) error {
+	loc, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
 		return err
 	}
-	return serveHTTP(ctx, addr, h, stdout)
-}
-
-// schedule runs incremental and full reindexes on their cron schedules (Europe/Helsinki) until
-// ctx ends. A tick while a job runs is skipped and logged.
-func (a *app) schedule(ctx context.Context, incremental, full string) (stop func(), err error) {
-	loc, err := time.LoadLocation("Europe/Helsinki")
-	if err != nil {
-		return nil, err
-	}
-	s, err := gocron.NewScheduler(gocron.WithLocation(loc))
-	if err != nil {
-		return nil, err
-	}
 	for _, j := range []struct {
-		name, spec string
+		flag, spec string
 		mode       indexer.Mode
-	}{{"schedule", incremental, indexer.Incremental}, {"full-schedule", full, indexer.Full}} {
-		if j.spec == "" {
+	}{{"schedule", cfg.Schedule, indexer.Incremental}, {"full-schedule", cfg.FullSchedule, indexer.Full}} {
+		if j.spec == "" || j.spec == "off" {
 			continue
 		}
-		mode := j.mode
-		job, err := s.NewJob(gocron.CronJob(j.spec, false), gocron.NewTask(func() {
-			if _, err := a.reindexer.Reindex(ctx, mode, "schedule"); errors.Is(err, indexer.ErrBusy) {
-				a.log.Warn("scheduled reindex skipped: another job is running", "mode", mode)
-			}
-		}), gocron.WithSingletonMode(gocron.LimitModeReschedule), gocron.WithName(string(mode)))
+		s, err := indexer.ParseSchedule(j.spec, loc)
 		if err != nil {
-			s.Shutdown()
-			return nil, fmt.Errorf("%w: --%s %q: %v", errUsage, j.name, j.spec, err)
+			return fmt.Errorf("%w: --%s: %v", errUsage, j.flag, err)
 		}
-		defer func() {
-			if next, err := job.NextRun(); err == nil {
-				a.log.Info("reindex scheduled", "mode", mode, "next", next.In(loc).Format(time.RFC3339))
-			}
-		}()
+		a.log.Info("reindex scheduled", "mode", j.mode, "schedule", j.spec, "next", s.Next(time.Now()).In(loc).Format(time.RFC3339))
+		go sched.Run(ctx, j.mode, s)
 	}
-	s.Start()
-	return func() { s.Shutdown() }, nil
+	return nil
+}
+
+func earliest(next map[indexer.Mode]time.Time) time.Time {
+	var t time.Time
+	for _, n := range next {
+		if t.IsZero() || n.Before(t) {
+			t = n
+		}
+	}
+	return t
+}
+
+func (a *app) lastJob(context.Context) (*web.ReindexJob, error) {
+	jobs, err := a.store.Jobs(1)
+	if err != nil || len(jobs) == 0 {
+		return nil, err
+	}
+	j := jobs[0]
+	out := &web.ReindexJob{Mode: j.Mode, Trigger: j.Trigger, State: j.State, Started: j.Started, Counts: j.Counts}
+	if !j.Finished.IsZero() {
+		out.Finished = &j.Finished
+	}
+	return out, nil
+}
+
+// jobControl lets the admin API start reindexes.
+type jobControl struct{ r *indexer.Reindexer }
+
+func (j jobControl) Start(ctx context.Context, mode, trigger string) (store.Job, error) {
+	job, err := j.r.Start(ctx, indexer.Mode(mode), trigger)
+	if errors.Is(err, indexer.ErrBusy) {
+		return job, web.ErrJobRunning
+	}
+	return job, err
+}
+
+func (j jobControl) Jobs(limit int) ([]store.Job, error) { return j.r.Jobs(limit) }
+
+// crashAt returns a failpoint that kills the process with SIGKILL at the named step of an
+// index generation switch, for crash tests: nothing runs after it, as in a power cut.
+func crashAt(step string) func(string) {
+	return func(s string) {
+		if s == step {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
+		}
+	}
 }

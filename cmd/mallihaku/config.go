@@ -39,6 +39,10 @@ type config struct {
 	AdminToken   string
 	LogLevel     string
 	OpenTimeout  time.Duration
+	Jitter       time.Duration
+	SearchRate   float64
+	SearchBurst  int
+	Failpoint    string
 }
 
 const projectURL = "https://github.com/mallihaku/mallihaku"
@@ -88,6 +92,18 @@ func flagSet(name string, cfg *config, stderr io.Writer, flags ...string) *flag.
 			fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token of the admin API (at least 16 characters); admin routes are off without one")
 		},
 		"log-level": func() { fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error") },
+		"jitter": func() {
+			fs.DurationVar(&cfg.Jitter, "jitter", 0, "start each scheduled reindex up to this much later (spreads load)")
+		},
+		"search-rate": func() {
+			fs.Float64Var(&cfg.SearchRate, "search-rate", 20, "searches per second allowed per client address (0: no limit)")
+		},
+		"search-burst": func() {
+			fs.IntVar(&cfg.SearchBurst, "search-burst", 40, "searches a client may make at once before the rate applies")
+		},
+		"failpoint": func() {
+			fs.StringVar(&cfg.Failpoint, "failpoint", "", "for crash tests: kill the process at this step of an index switch (build, validate, pointer, swap, remove)")
+		},
 		"open-timeout": func() {
 			fs.DurationVar(&cfg.OpenTimeout, "open-timeout", 5*time.Second, "how long to wait for a data folder another process holds")
 		},

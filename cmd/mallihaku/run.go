@@ -93,7 +93,7 @@ func runVersion(args, env []string, stdout, stderr io.Writer) error {
 // rate limit lifted, and serves search until interrupted.
 func runDemo(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := flagSet("demo", &cfg, stderr, "addr", "data", "contact-url")
+	fs := flagSet("demo", &cfg, stderr, "addr", "data", "contact-url", "search-rate", "search-burst", "admin-token")
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}
@@ -128,20 +128,22 @@ func runDemo(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 		return fmt.Errorf("demo crawl: %w", err)
 	}
 	fmt.Fprintf(stdout, "indexed %d practice models from the sample site %s\n", job.Counts["indexed"], site)
-	return a.serve(ctx, cfg.Addr, stdout)
+	cfg.Schedule, cfg.FullSchedule = "off", "off" // the sample site does not change
+	return a.serve(ctx, cfg, stdout)
 }
 
 func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := flagSet("serve", &cfg, stderr, "addr", "data", "site", "schedule", "full-schedule", "rate", "concurrency", "contact-url", "admin-token")
+	fs := flagSet("serve", &cfg, stderr, "addr", "data", "site", "schedule", "full-schedule", "jitter", "rate", "concurrency",
+		"contact-url", "admin-token", "search-rate", "search-burst", "failpoint")
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}
 	if cfg.Data == "" {
 		return fmt.Errorf("%w: serve needs --data DIR", errUsage)
 	}
-	if cfg.AdminToken != "" && len(cfg.AdminToken) < 16 {
-		return fmt.Errorf("%w: --admin-token must be at least 16 characters", errUsage)
+	if cfg.AdminToken != "" && len(cfg.AdminToken) < web.MinAdminTokenLength {
+		return fmt.Errorf("%w: --admin-token must be at least %d characters", errUsage, web.MinAdminTokenLength)
 	}
 	log, err := newLogger(stderr, cfg.LogLevel)
 	if err != nil {
@@ -153,19 +155,12 @@ func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer a.Close()
-	if a.reindexer != nil {
-		stop, err := a.schedule(ctx, cfg.Schedule, cfg.FullSchedule)
-		if err != nil {
-			return err
-		}
-		defer stop()
-	}
-	return a.serve(ctx, cfg.Addr, stdout)
+	return a.serve(ctx, cfg, stdout)
 }
 
 func runCrawl(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := flagSet("crawl", &cfg, stderr, "data", "site", "full", "reparse", "rate", "concurrency", "contact-url")
+	fs := flagSet("crawl", &cfg, stderr, "data", "site", "full", "reparse", "rate", "concurrency", "contact-url", "failpoint")
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}
@@ -217,20 +212,6 @@ func printCounts(w io.Writer, counts map[string]int) {
 	}
 	if len(parts) > 0 {
 		fmt.Fprintln(w, strings.Join(parts, ", "))
-	}
-}
-
-func withProgress(w io.Writer) func(*crawler.Config) {
-	return func(c *crawler.Config) {
-		last := time.Time{}
-		c.Progress = func(p crawler.Progress) {
-			if time.Since(last) < time.Second && p.Done < p.Total {
-				return
-			}
-			last = time.Now()
-			fmt.Fprintf(w, "crawl: %d/%d pages, %d fetched, %d not modified, %d failed, %d skipped\n",
-				p.Done, p.Total, p.Fetched, p.NotModified, p.Failed, p.Skipped)
-		}
 	}
 }
 

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mallihaku/mallihaku/crawler"
+)
+
+func TestProgressIsABarOnATerminalAndPlainLinesOtherwise(t *testing.T) {
+	clock := time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	p := &progress{w: &buf, tty: true, now: func() time.Time { return clock }}
+	p.update(crawler.Progress{Done: 0, Total: 10})
+	clock = clock.Add(2 * time.Second)
+	p.update(crawler.Progress{Done: 5, Total: 10, Fetched: 5})
+	clock = clock.Add(2 * time.Second)
+	p.update(crawler.Progress{Done: 10, Total: 10, Fetched: 8, NotModified: 2})
+	out := buf.String()
+	if !strings.Contains(out, "\r[████████████░░░░░░░░░░░░] 5/10 pages") || !strings.Contains(out, "2.5 pages/s") ||
+		!strings.HasSuffix(out, "\x1b[K\n") {
+		t.Errorf("terminal output %q", out)
+	}
+
+	buf.Reset()
+	p = &progress{w: &buf, now: func() time.Time { return clock }}
+	for i := 1; i <= 10; i++ {
+		clock = clock.Add(time.Second)
+		p.update(crawler.Progress{Done: i, Total: 10, Fetched: i})
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 || strings.Contains(buf.String(), "\r") || !strings.HasPrefix(lines[2], "crawl: 10/10 pages · 10 fetched") {
+		t.Errorf("plain output, a line every 5 s and one at the end: %q", lines)
+	}
+}

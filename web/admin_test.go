@@ -1,0 +1,186 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/search"
+	"github.com/mallihaku/mallihaku/store"
+)
+
+const token = "admin-token-for-tests-0123456789"
+
+// jobs records what the admin API asked for; a job "runs" until finish is called.
+type jobs struct {
+	mu      sync.Mutex
+	running bool
+	started []string
+}
+
+func (j *jobs) Start(_ context.Context, mode, trigger string) (store.Job, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.running {
+		return store.Job{}, ErrJobRunning
+	}
+	j.running = true
+	j.started = append(j.started, mode)
+	return store.Job{ID: uint64(len(j.started)), Mode: mode, Trigger: trigger, State: "running", Started: time.Now()}, nil
+}
+
+func (j *jobs) Jobs(int) ([]store.Job, error) {
+	return []store.Job{{ID: 1, Mode: "full", State: "done"}}, nil
+}
+
+func newAdminServer(t *testing.T, cfg Config) (*httptest.Server, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ix, err := indexer.Open(t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	cfg.Searcher, cfg.Logger = search.NewSearcher(ix), log
+	h, err := NewHandler(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, &logs
+}
+
+func post(t *testing.T, url, auth, body string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+func TestAdminReindexNeedsTheRightTokenInTheHeader(t *testing.T) {
+	j := &jobs{}
+	srv, logs := newAdminServer(t, Config{AdminToken: token, Jobs: j})
+	url := srv.URL + "/api/v1/admin/reindex"
+	body := `{"mode":"full"}`
+	wrongSameLength := strings.Repeat("x", len(token))
+	for name, resp := range map[string]*http.Response{
+		"no token":                  post(t, url, "", body),
+		"wrong token, same length":  post(t, url, "Bearer "+wrongSameLength, body),
+		"wrong token, other length": post(t, url, "Bearer nope", body),
+		"token in the query string": post(t, url+"?token="+token+"&access_token="+token, "", body),
+		"token without Bearer":      post(t, url, token, body),
+	} {
+		if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("%s: %d %v, want 401 with WWW-Authenticate: Bearer", name, resp.StatusCode, resp.Header)
+		}
+		if resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q", name, resp.Header.Get("Cache-Control"))
+		}
+	}
+	if len(j.started) != 0 {
+		t.Fatalf("jobs started without a valid token: %v", j.started)
+	}
+	resp := post(t, url, "Bearer "+token, body)
+	if resp.StatusCode != http.StatusAccepted || len(j.started) != 1 || j.started[0] != "full" {
+		t.Errorf("right token: %d, started %v", resp.StatusCode, j.started)
+	}
+	if resp := post(t, url, "Bearer "+token, `{"mode":"incremental"}`); resp.StatusCode != http.StatusConflict {
+		t.Errorf("while a job runs: %d, want 409", resp.StatusCode)
+	}
+	if resp := post(t, url, "Bearer "+token, `{"mode":"everything"}`); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown mode: %d, want 400", resp.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/admin/jobs", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	r2, err := http.DefaultClient.Do(req)
+	if err != nil || r2.StatusCode != http.StatusOK || r2.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("jobs: %v %v", r2, err)
+	}
+	if strings.Contains(logs.String(), token) {
+		t.Errorf("the admin token appears in the logs")
+	}
+}
+
+func TestAdminRoutesDoNotExistWithoutAToken(t *testing.T) {
+	srv, _ := newAdminServer(t, Config{})
+	if resp := post(t, srv.URL+"/api/v1/admin/reindex", "Bearer "+token, `{"mode":"full"}`); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("admin route without a configured token: %d, want 404", resp.StatusCode)
+	}
+	if _, err := NewHandler(Config{AdminToken: "lyhyt", Jobs: &jobs{}}); err == nil {
+		t.Errorf("a 5-character admin token was accepted")
+	}
+}
+
+func TestSearchRateLimitKeysOnThePeerNotXForwardedFor(t *testing.T) {
+	srv, _ := newAdminServer(t, Config{SearchRate: 5, SearchBurst: 10})
+	limited := 0
+	for i := 0; i < 100; i++ {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/search?q=nuoret", nil)
+		req.Header.Set("X-Forwarded-For", "10.0.0."+string(rune('0'+i%10)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited++
+			if resp.Header.Get("Retry-After") == "" {
+				t.Fatalf("429 without Retry-After")
+			}
+		}
+	}
+	if limited < 50 {
+		t.Errorf("%d of 100 rapid searches were limited; rotating X-Forwarded-For must not escape the limit", limited)
+	}
+	// Health checks are not searches.
+	if resp, _ := http.Get(srv.URL + "/healthz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz limited: %d", resp.StatusCode)
+	}
+}
+
+func TestMetricsCountSearchesAndServeTheIndexSize(t *testing.T) {
+	ixDir := t.TempDir()
+	ix, err := indexer.Open(ixDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	m := NewMetrics(ix)
+	m.JobDone(store.Job{Mode: "full", State: "done", Started: time.Now().Add(-time.Minute), Finished: time.Now(),
+		Counts: map[string]int{"fetched": 42}})
+	srv, _ := newAdminServer(t, Config{Metrics: m})
+	http.Get(srv.URL + "/api/v1/search?q=nuoret")
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"mallihaku_searches_total 1", "mallihaku_index_documents 0",
+		`mallihaku_http_request_duration_seconds_count{route="/api/v1/search",status="200"} 1`,
+		`mallihaku_reindex_duration_seconds_count{mode="full",state="done"} 1`,
+		`mallihaku_crawl_pages_total{result="fetched"} 42`, "mallihaku_last_successful_reindex_timestamp_seconds"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}

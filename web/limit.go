@@ -1,0 +1,76 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+)
+
+// clientLimiter gives each client address its own token bucket. The address is gin's
+// ClientIP, which believes no X-Forwarded-For because the engine trusts no proxy.
+type clientLimiter struct {
+	rate  rate.Limit
+	burst int
+	now   func() time.Time
+
+	mu      sync.Mutex
+	clients map[string]*clientBucket
+	swept   time.Time
+}
+
+type clientBucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// idleAfter is how long a client's bucket is kept after its last request.
+const idleAfter = 10 * time.Minute
+
+func newClientLimiter(perSecond float64, burst int) *clientLimiter {
+	return &clientLimiter{rate: rate.Limit(perSecond), burst: burst, now: time.Now, clients: map[string]*clientBucket{}}
+}
+
+// allow reports whether the client may make a request now, and if not, how long to wait.
+func (l *clientLimiter) allow(client string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if now.Sub(l.swept) > idleAfter {
+		for k, b := range l.clients {
+			if now.Sub(b.seen) > idleAfter {
+				delete(l.clients, k)
+			}
+		}
+		l.swept = now
+	}
+	b, ok := l.clients[client]
+	if !ok {
+		b = &clientBucket{lim: rate.NewLimiter(l.rate, l.burst)}
+		l.clients[client] = b
+	}
+	b.seen = now
+	r := b.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// middleware answers 429 with Retry-After to a client over its rate.
+func (l *clientLimiter) middleware(c *gin.Context) {
+	ok, wait := l.allow(c.ClientIP())
+	if ok {
+		c.Next()
+		return
+	}
+	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	var body apiError
+	body.Error.Code, body.Error.Message = "rate_limited", "too many searches from this address; wait a moment"
+	c.AbortWithStatusJSON(http.StatusTooManyRequests, body)
+}

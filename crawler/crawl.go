@@ -485,12 +485,11 @@ func (r *run) process(ctx context.Context, t target) error {
 	if err != nil {
 		return fmt.Errorf("read state of %s: %w", t.url, err)
 	}
-	if r.unchangedByLastmod(t, prev, known) {
+	if r.unchangedByLastmod(t, prev, known) { // its state stays as it is: no write per page
 		r.count("skipped_lastmod")
 		r.count("skipped")
 		log.Debug("page skipped", "reason", "sitemap lastmod older than our last fetch", "lastmod", t.lastmod)
-		prev.LastSeen = r.c.clock.Now()
-		return r.save(prev, nil)
+		return nil
 	}
 	if !r.spend() {
 		return nil

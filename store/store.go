@@ -68,8 +68,8 @@ type Page struct {
 	ContentType  string    `json:"content_type,omitempty"`
 	Status       int       `json:"status"`
 	Error        string    `json:"error,omitempty"`
-	FetchedAt    time.Time `json:"fetched_at"`
-	LastSeen     time.Time `json:"last_seen"`
+	FetchedAt    time.Time `json:"fetched_at"` // when the body it holds was first downloaded
+	LastSeen     time.Time `json:"last_seen"`  // when it last answered (with a body or 304)
 	// MissedRuns counts complete discovery passes in a row that did not find the URL.
 	MissedRuns int `json:"missed_runs,omitempty"`
 	// Canonical is the URL whose model this page's content is, when it is another one

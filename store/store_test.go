@@ -87,3 +87,25 @@ func TestRobotsCopySurvivesReopen(t *testing.T) {
 		t.Errorf("Pages gave %d pages, want none", n)
 	}
 }
+
+func TestMarksSurviveReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if on, _ := s.Mark("x"); on {
+		t.Fatal("unset mark reads as set")
+	}
+	s.SetMark("x", true)
+	s.Close()
+	s, _ = Open(dir, time.Second)
+	defer s.Close()
+	if on, _ := s.Mark("x"); !on {
+		t.Fatal("mark lost on reopen")
+	}
+	s.SetMark("x", false)
+	if on, _ := s.Mark("x"); on {
+		t.Fatal("cleared mark still set")
+	}
+}

@@ -1,0 +1,221 @@
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mallihaku/mallihaku/sample"
+	"github.com/mallihaku/mallihaku/store"
+)
+
+// BenchmarkExtractSamplePages extracts the 42 pages of the built-in sample site, rendered
+// by its own handler.
+func BenchmarkExtractSamplePages(b *testing.B) {
+	site, err := sample.NewSite()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pages, err := sample.Pages()
+	if err != nil {
+		b.Fatal(err)
+	}
+	type page struct {
+		url  string
+		body []byte
+	}
+	var rendered []page
+	size := 0
+	for _, p := range pages {
+		path := "/fi/toimintamalli/" + p.Slug
+		rec := httptest.NewRecorder()
+		site.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "http://innokyla.fi"+path, nil))
+		body, _ := io.ReadAll(rec.Result().Body)
+		rendered = append(rendered, page{"https://innokyla.fi" + path, body})
+		size += len(body)
+	}
+	profile := Innokyla()
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, p := range rendered {
+			if _, _, err := Extract(p.url, p.body, profile); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(rendered)*b.N)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// genSite is a generated Innokylä of n models: robots.txt, a sitemap (with or without
+// lastmod), a listing of 20 models a page, and model pages that answer conditional GETs.
+type genSite struct {
+	n       int
+	lastmod bool
+	pages   [][]byte
+	etags   []string
+
+	requests, bodies atomic.Int64
+}
+
+const genPerPage = 20
+
+func newGenSite(n int, lastmod bool) *genSite {
+	g := &genSite{n: n, lastmod: lastmod}
+	for i := range n {
+		m := modelA
+		m.title = fmt.Sprintf("Kotikuntoutus %d", i)
+		m.summary = fmt.Sprintf("Malli %d tuo fysioterapeutin kotiin heti sairaalajakson jälkeen.", i)
+		g.pages = append(g.pages, []byte(modelHTML(m)))
+		g.etags = append(g.etags, fmt.Sprintf(`"v1-%d"`, i))
+	}
+	return g
+}
+
+func (g *genSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.requests.Add(1)
+	site := "http://" + r.Host
+	var body []byte
+	etag := `"v1"`
+	switch {
+	case r.URL.Path == "/robots.txt":
+		body = []byte("User-agent: *\nDisallow: /admin/\nSitemap: " + site + "/sitemap.xml\n")
+	case r.URL.Path == "/sitemap.xml":
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		for i := range g.n {
+			fmt.Fprintf(&b, "<url><loc>%s/fi/toimintamalli/malli-%04d</loc>", site, i)
+			if g.lastmod {
+				b.WriteString("<lastmod>2025-01-15</lastmod>")
+			}
+			b.WriteString("</url>\n")
+		}
+		b.WriteString("</urlset>")
+		body = []byte(b.String())
+	case r.URL.Path == "/fi/toimintamallit":
+		n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		var b strings.Builder
+		b.WriteString("<html><body><ul>")
+		for i := n * genPerPage; i < min((n+1)*genPerPage, g.n); i++ {
+			fmt.Fprintf(&b, `<li><a href="/fi/toimintamalli/malli-%04d">Malli %d</a></li>`, i, i)
+		}
+		b.WriteString("</ul>")
+		if (n+1)*genPerPage < g.n {
+			fmt.Fprintf(&b, `<a href="?page=%d">Seuraava</a>`, n+1)
+		}
+		b.WriteString("</body></html>")
+		body, etag = []byte(b.String()), fmt.Sprintf(`"list-%d"`, n)
+	case strings.HasPrefix(r.URL.Path, "/fi/toimintamalli/malli-"):
+		i, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/fi/toimintamalli/malli-"))
+		if err != nil || i >= g.n {
+			http.NotFound(w, r)
+			return
+		}
+		body, etag = g.pages[i], g.etags[i]
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Last-Modified", fixtureLastModified)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, ".xml") {
+		w.Header().Set("Content-Type", "application/xml")
+	} else if r.URL.Path == "/robots.txt" {
+		w.Header().Set("Content-Type", "text/plain")
+	} else {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	}
+	g.bodies.Add(1)
+	w.Write(body)
+}
+
+// BenchmarkCrawlGeneratedSite crawls a generated site of 5,000 models (set
+// MALLIHAKU_BENCH_MODELS for another size) with the rate limit lifted, timing:
+//
+//	first: a first crawl into an empty data folder;
+//	full: a full crawl of an unchanged site into a data folder that has it;
+//	incremental: an incremental crawl of the unchanged site (sitemap with lastmod);
+//	incremental-no-lastmod: the same with a sitemap without lastmod (conditional GETs only).
+//
+// Beside the measured time it reports the requests and bodies of one run and polite-h, the
+// same run at the default politeness (1 request/s) timed by the fake clock, without sleeping.
+func BenchmarkCrawlGeneratedSite(b *testing.B) {
+	n := 5000
+	if v, err := strconv.Atoi(strings.TrimSpace(os.Getenv("MALLIHAKU_BENCH_MODELS"))); err == nil && v > 0 {
+		n = v
+	}
+	for _, mode := range []string{"first", "full", "incremental", "incremental-no-lastmod"} {
+		b.Run(mode, func(b *testing.B) {
+			g := newGenSite(n, mode != "incremental-no-lastmod")
+			srv := httptest.NewServer(g)
+			defer srv.Close()
+			full := mode == "first" || mode == "full"
+			crawler := func(st *store.Store, clock Clock, rate float64, concurrency int) *Crawler {
+				c, err := New(Config{Site: srv.URL, Profile: Innokyla(), Store: st, UserAgent: testUserAgent,
+					Rate: rate, Concurrency: concurrency, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return c
+			}
+			open := func() *store.Store {
+				st, err := store.Open(b.TempDir(), time.Second)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { st.Close() })
+				return st
+			}
+			crawl := func(c *Crawler) {
+				if _, err := c.Refresh(context.Background(), full, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+
+			// The polite run: 1 request/s by the fake clock. One in flight gives the same
+			// schedule as two while answers take under a second, and keeps the fake clock exact.
+			st := open()
+			clock := newFakeClock()
+			if mode != "first" {
+				crawl(crawler(st, clock, 0, 2))
+			}
+			g.requests.Store(0)
+			g.bodies.Store(0)
+			start := clock.Now()
+			crawl(crawler(st, clock, 1, 1))
+			polite := clock.Now().Sub(start)
+			requests, bodies := g.requests.Load(), g.bodies.Load()
+
+			// The measured runs, rate lifted.
+			if mode != "first" {
+				st = open()
+				crawl(crawler(st, nil, 0, 2))
+			}
+			c := crawler(st, nil, 0, 2)
+			b.ResetTimer()
+			for b.Loop() {
+				if mode == "first" {
+					b.StopTimer()
+					c = crawler(open(), nil, 0, 2)
+					b.StartTimer()
+				}
+				crawl(c)
+			}
+			b.ReportMetric(float64(requests), "requests/op")
+			b.ReportMetric(float64(bodies), "bodies/op")
+			b.ReportMetric(polite.Hours(), "polite-h/op")
+		})
+	}
+}

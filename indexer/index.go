@@ -190,6 +190,7 @@ const (
 	StepPointer  = "pointer"  // the CURRENT pointer is replaced
 	StepSwap     = "swap"     // searches switch to it
 	StepRemove   = "remove"   // the oldest generations are deleted
+	StepApply    = "apply"    // an incremental update is about to be written
 )
 
 // Build makes a new generation from what fill puts into it, checks that it opens, holds what
@@ -351,6 +352,7 @@ func (ix *Index) removeOldGenerations(live string) {
 // Apply adds or replaces the models in put and removes the IDs in remove, in the live
 // generation, in batches.
 func (ix *Index) Apply(put []practice.Model, remove []string) error {
+	ix.failpoint(StepApply)
 	ix.writes.Lock()
 	defer ix.writes.Unlock()
 	ix.mu.RLock()
@@ -440,6 +442,20 @@ func (ix *Index) Terms(s string) []string {
 		terms = append(terms, string(tok.Term))
 	}
 	return terms
+}
+
+// Outdated reports whether the live generation was built with another mapping version or
+// another analyzer than a new one would be, so that it should be rebuilt.
+func (ix *Index) Outdated() bool {
+	ix.mu.RLock()
+	idx := ix.idx
+	ix.mu.RUnlock()
+	if idx == nil {
+		return false
+	}
+	v, _ := idx.GetInternal([]byte(metaMapping))
+	a, _ := idx.GetInternal([]byte(metaAnalyzer))
+	return string(v) != strconv.Itoa(MappingVersion) || string(a) != ix.analyzer.Name()
 }
 
 // Version changes whenever the searchable content changes.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -36,6 +37,9 @@ const (
 
 // ErrBusy means a reindex job is already running.
 var ErrBusy = errors.New("a reindex job is already running")
+
+// markUpdating is set in the store while a crawl's changes are on their way to the index.
+const markUpdating = "index-update-running"
 
 // DefaultMaxDrop is the largest share of models a full reindex may lose before its
 // generation is refused (a 20% drop).
@@ -205,37 +209,68 @@ func (r *Reindexer) run(ctx context.Context, job store.Job) (_ store.Job, err er
 
 func (r *Reindexer) do(ctx context.Context, mode Mode) (map[string]int, error) {
 	counts := map[string]int{}
-	var err error
 	switch mode {
-	case Incremental:
-		// Changes are collected and written in batches: one bleve write per model costs a
-		// segment each and makes a first crawl ten times slower.
-		var (
-			mu      sync.Mutex
-			changed []practice.Model
-			removed []string
-		)
-		counts, err = r.source.Refresh(ctx, false,
-			func(m practice.Model) error { mu.Lock(); changed = append(changed, m); mu.Unlock(); return nil },
-			func(id string) error { mu.Lock(); removed = append(removed, id); mu.Unlock(); return nil })
-		if aerr := r.index.Apply(changed, removed); aerr != nil {
-			return counts, errors.Join(err, aerr)
-		}
-		return counts, err
-	case Full:
-		if counts, err = r.source.Refresh(ctx, true, nil, nil); err != nil {
-			return counts, err
-		}
+	case Incremental, Full:
 	case Reparse:
+		n, err := r.index.BuildGuarded(ctx, r.source.Models, r.MaxDrop)
+		counts["indexed"] = n
+		return counts, err
 	default:
 		return counts, fmt.Errorf("unknown reindex mode %q", mode)
 	}
-	if counts == nil {
-		counts = map[string]int{}
+	// A crawl records pages as done before their changes reach the index. A mark kept in the
+	// store until they have tells the next run, after a crash, to rebuild from the page cache.
+	dirty, err := r.store.Mark(markUpdating)
+	if err != nil {
+		return counts, err
+	}
+	if dirty && mode == Incremental {
+		r.log.Warn("the last reindex did not finish; rebuilding the index from the page cache first")
+		if _, err := r.index.BuildGuarded(ctx, r.source.Models, r.MaxDrop); err != nil {
+			return counts, err
+		}
+	}
+	if err := r.store.SetMark(markUpdating, true); err != nil {
+		return counts, err
+	}
+	if mode == Incremental {
+		err = r.incremental(ctx, counts)
+	} else {
+		err = r.full(ctx, counts)
+	}
+	if err != nil {
+		return counts, err
+	}
+	return counts, r.store.SetMark(markUpdating, false)
+}
+
+// incremental applies what changed on the site to the live generation. Changes are collected
+// and written in one batch: a bleve write per model costs a segment each.
+func (r *Reindexer) incremental(ctx context.Context, counts map[string]int) error {
+	var (
+		mu      sync.Mutex
+		changed []practice.Model
+		removed []string
+	)
+	got, err := r.source.Refresh(ctx, false,
+		func(m practice.Model) error { mu.Lock(); changed = append(changed, m); mu.Unlock(); return nil },
+		func(id string) error { mu.Lock(); removed = append(removed, id); mu.Unlock(); return nil })
+	maps.Copy(counts, got)
+	// What was collected is applied even when the crawl stopped early: those pages are
+	// already recorded as done.
+	return errors.Join(err, r.index.Apply(changed, removed))
+}
+
+// full fetches every page and builds a new generation from the page cache.
+func (r *Reindexer) full(ctx context.Context, counts map[string]int) error {
+	got, err := r.source.Refresh(ctx, true, nil, nil)
+	maps.Copy(counts, got)
+	if err != nil {
+		return err
 	}
 	n, err := r.index.BuildGuarded(ctx, r.source.Models, r.MaxDrop)
 	counts["indexed"] = n
-	return counts, err
+	return err
 }
 
 // Jobs returns the most recent jobs, newest first.

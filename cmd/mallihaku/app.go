@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki must resolve on machines without a zoneinfo database
@@ -26,6 +28,8 @@ type app struct {
 	index     *indexer.Index
 	searcher  *search.Searcher
 	reindexer *indexer.Reindexer // nil without a site
+	// background holds goroutines the app started (a start-up rebuild), for a clean stop.
+	background sync.WaitGroup
 }
 
 func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config)) (*app, error) {
@@ -72,8 +76,9 @@ func (a *app) Close() error {
 
 func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	metrics := web.NewMetrics(a.index)
+	var rebuilding atomic.Bool
 	wcfg := web.Config{
-		Searcher: a.searcher, Ready: func() bool { return a.index.Generation() != "" },
+		Searcher: a.searcher, Ready: func() bool { return a.index.Generation() != "" && !rebuilding.Load() },
 		Logger: a.log, Version: version, Analyzer: analyzerName(), Metrics: metrics,
 		SearchRate: cfg.SearchRate, SearchBurst: cfg.SearchBurst,
 		LastReindex: a.lastJob,
@@ -82,6 +87,9 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		a.reindexer.OnDone = metrics.JobDone
 		if cfg.AdminToken != "" {
 			wcfg.AdminToken, wcfg.Jobs, wcfg.JobContext = cfg.AdminToken, jobControl{a.reindexer}, ctx
+		}
+		if err := a.rebuildIfNeeded(ctx, &rebuilding); err != nil {
+			return err
 		}
 		sched := indexer.NewScheduler(a.reindexer, nil, cfg.Jitter)
 		wcfg.NextReindex = func() time.Time { return earliest(sched.Next()) }
@@ -99,7 +107,41 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	if a.reindexer != nil {
 		a.reindexer.Wait() // a running job was cancelled with ctx; let it record that
 	}
+	a.background.Wait()
 	return err
+}
+
+// rebuildIfNeeded starts a rebuild from the page cache when the index was built by another
+// mapping or analyzer, or is empty while the cache holds models (its generation was lost).
+// While an empty index is rebuilt, the service is not ready.
+func (a *app) rebuildIfNeeded(ctx context.Context, rebuilding *atomic.Bool) error {
+	n, err := a.index.Count()
+	if err != nil {
+		return err
+	}
+	cached := 0
+	if err := a.store.Pages(func(p store.Page) error {
+		if p.ModelID != "" {
+			cached++
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if cached == 0 || (n > 0 && !a.index.Outdated()) {
+		return nil
+	}
+	a.log.Warn("rebuilding the index from the page cache", "models_in_index", n, "models_in_cache", cached, "outdated", a.index.Outdated())
+	rebuilding.Store(n == 0)
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		defer rebuilding.Store(false)
+		if _, err := a.reindexer.Reindex(ctx, indexer.Reparse, "start-up"); err != nil {
+			a.log.Error("rebuild from the page cache failed", "err", err)
+		}
+	}()
+	return nil
 }
 
 // schedule starts the incremental and full schedules, evaluated on Helsinki wall-clock time,

@@ -92,6 +92,24 @@ func TestKilledFullReindexLeavesASoundIndexAtEveryStep(t *testing.T) {
 	}
 }
 
+func TestCrawlKilledBeforeItsChangesReachTheIndexIsMadeGoodByTheNextRun(t *testing.T) {
+	site, data := sampleSite(t), t.TempDir()
+	cmd := exec.Command(os.Args[0], "crawl", "--site", site, "--data", data, "--rate", "0", "--failpoint", indexer.StepApply, "--log-level", "error")
+	cmd.Env = append(os.Environ(), "MALLIHAKU_TEST_MAIN=1")
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("the crawl was not killed:\n%s", out)
+	}
+	// Every page is now recorded as fetched, but the index never got the models. The next
+	// incremental crawl finds nothing changed on the site, and must still end with all of them.
+	out, logs, err := runCmd(t, nil, "crawl", "--site", site, "--data", data, "--rate", "0")
+	if err != nil || !strings.Contains(out, "done: 42 models in the index") {
+		t.Errorf("the crawl after the crash: %v\n%s\n%s", err, out, logs)
+	}
+	if !strings.Contains(logs, "did not finish") {
+		t.Errorf("the rebuild after the crash was not reported:\n%s", logs)
+	}
+}
+
 func TestSearchesNeverFailWhileGenerationsSwap(t *testing.T) {
 	site, data := sampleSite(t), t.TempDir()
 	if _, logs, err := runCmd(t, nil, "crawl", "--site", site, "--data", data, "--rate", "0"); err != nil {
@@ -156,4 +174,73 @@ func TestSearchesNeverFailWhileGenerationsSwap(t *testing.T) {
 		t.Errorf("%d of %d searches failed during %d generation switches (first: %v)", failures.Load(), searches.Load(), len(gens), firstFailure.Load())
 	}
 	t.Logf("%d searches during 20 generation switches", searches.Load())
+}
+
+// startServe runs `mallihaku serve` with args until the test ends and returns its base URL.
+func startServe(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lineWatcher{addr: make(chan string, 1)}
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...), nil, out, &stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve ended with %v", err)
+		}
+	})
+	select {
+	case base := <-out.addr:
+		return base
+	case err := <-done:
+		done <- err
+		t.Fatalf("serve stopped before serving: %v\n%s", err, stderr.String())
+	}
+	return ""
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in different goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// waitReady polls /readyz until it answers 200, for at most a minute.
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		<-time.After(20 * time.Millisecond)
+	}
+	t.Fatal("/readyz never answered 200")
+}
+
+func TestCorruptIndexIsRebuiltFromThePageCacheAtStartUp(t *testing.T) {
+	site, data := sampleSite(t), t.TempDir()
+	if _, logs, err := runCmd(t, nil, "crawl", "--full", "--site", site, "--data", data, "--rate", "0"); err != nil {
+		t.Fatalf("crawl: %v\n%s", err, logs)
+	}
+	cur, _ := os.ReadFile(filepath.Join(data, "index", "CURRENT"))
+	if err := os.Truncate(filepath.Join(data, "index", strings.TrimSpace(string(cur)), "store", "root.bolt"), 0); err != nil {
+		t.Fatal(err)
+	}
+	base := startServe(t, "--data", data, "--site", site, "--schedule", "off", "--full-schedule", "off")
+	waitReady(t, base)
+	var res searchResponse
+	getJSON(t, base+"/api/v1/search", &res)
+	if res.Total != 42 {
+		t.Errorf("after a corrupt generation the service serves %d models, want all 42 back", res.Total)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/mallihaku/mallihaku/practice"
@@ -161,5 +163,46 @@ func TestSortKeyPutsÅÄÖAfterZ(t *testing.T) {
 		if titles[i] != want[i] {
 			t.Fatalf("sorted %q, want %q", titles, want)
 		}
+	}
+}
+
+// openFilesUnder lists this process's open files inside dir.
+func openFilesUnder(t *testing.T, dir string) []string {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc on this system")
+	}
+	var files []string
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && strings.HasPrefix(target, dir) {
+			files = append(files, target)
+		}
+	}
+	return files
+}
+
+func TestThirtyGenerationSwitchesLeakNoFilesOrGoroutines(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ix.Build(context.Background(), models("a"))
+	baseline := runtime.NumGoroutine()
+	for i := 0; i < 30; i++ {
+		if _, err := ix.Build(context.Background(), models("a", "b", "c")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live := filepath.Join(dir, "index", ix.Generation())
+	for _, f := range openFilesUnder(t, dir) {
+		if !strings.HasPrefix(f, live+string(filepath.Separator)) {
+			t.Errorf("open file outside the live generation: %s", f)
+		}
+	}
+	if n := runtime.NumGoroutine(); n > baseline+5 {
+		t.Errorf("%d goroutines after 30 switches, %d before", n, baseline)
 	}
 }

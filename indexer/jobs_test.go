@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,7 +88,7 @@ func TestTicksWhileAJobRunsAreSkippedOrQueuedOnce(t *testing.T) {
 	r.Tick(ctx, Incremental) // skipped and recorded
 	r.Tick(ctx, Full)        // queued
 	r.Tick(ctx, Full)        // already queued: skipped
-	close(src.hold) // the running job ends; the queued full one runs straight through
+	close(src.hold)          // the running job ends; the queued full one runs straight through
 	r.Wait()
 
 	src.mu.Lock()
@@ -237,4 +238,52 @@ func TestSchedulerTriggersAtScheduledTimesAndReportsTheNextRun(t *testing.T) {
 	cancel()
 	<-done
 	r.Wait()
+}
+
+func TestConcurrentTriggersRunExactlyOneJob(t *testing.T) {
+	src := &source{n: 2, hold: make(chan struct{}), entered: make(chan struct{}, 10)}
+	r, _, _, _ := newReindexer(t, src)
+	ctx := context.Background()
+	var started atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := r.Start(ctx, Incremental, "admin"); err == nil {
+				started.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	<-src.entered
+	r.Tick(ctx, Incremental)
+	close(src.hold)
+	r.Wait()
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	if started.Load() != 1 || src.runs[false] != 1 {
+		t.Errorf("%d of two simultaneous triggers started, %d runs; want exactly one", started.Load(), src.runs[false])
+	}
+}
+
+func TestShutdownCancelsARunningJobAndKeepsTheIndex(t *testing.T) {
+	src := &source{n: 2}
+	r, ix, st, _ := newReindexer(t, src)
+	r.Reindex(context.Background(), Full, "test")
+	live := ix.Generation()
+	src.mu.Lock()
+	src.hold, src.entered = make(chan struct{}), make(chan struct{}, 1)
+	src.mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	if _, err := r.Start(ctx, Full, "schedule"); err != nil {
+		t.Fatal(err)
+	}
+	<-src.entered
+	cancel()
+	r.Wait()
+	jobs, _ := st.Jobs(1)
+	if jobs[0].State != "cancelled" || ix.Generation() != live {
+		t.Errorf("after shutdown: job %s, generation %s (was %s)", jobs[0].State, ix.Generation(), live)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -183,4 +184,41 @@ func TestMetricsCountSearchesAndServeTheIndexSize(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
+}
+
+func TestSlowHeadersAreCutOffByTheServer(t *testing.T) {
+	srv, _ := newAdminServer(t, Config{})
+	real := NewServer("127.0.0.1:0", srv.Config.Handler)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go real.Serve(ln)
+	defer real.Close()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	// A Slowloris client: one header byte at a time, never finishing the request.
+	closed := make(chan time.Duration, 1)
+	go func() {
+		buf := make([]byte, 1)
+		conn.Read(buf) // returns when the server closes the connection
+		closed <- time.Since(start)
+	}()
+	msg := "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + strings.Repeat("a", 100)
+	for _, b := range []byte(msg) {
+		select {
+		case took := <-closed:
+			if took > real.ReadHeaderTimeout+time.Second {
+				t.Errorf("connection closed after %v, want within %v", took, real.ReadHeaderTimeout+time.Second)
+			}
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+		conn.Write([]byte{b})
+	}
+	t.Errorf("the server kept a trickling connection open for %v", time.Since(start))
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/mallihaku/mallihaku/practice"
 )
 
-func ids(res Result) string {
+func rankedIDs(res Result) string {
 	var out []string
 	for _, h := range res.Hits {
 		out = append(out, h.Model.ID)
@@ -43,7 +43,7 @@ func TestExactAboveBaseAboveCompoundPartAndTitleAboveBody(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := ids(res); got != tc.want {
+		if got := rankedIDs(res); got != tc.want {
 			t.Errorf("%s: %q found %q, want %q", tc.name, tc.query, got, tc.want)
 		}
 	}
@@ -63,7 +63,7 @@ func TestUnknownWordsFallBackToSnowball(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := ids(res); got != want {
+		if got := rankedIDs(res); got != want {
 			t.Errorf("%q found %q, want %q", q, got, want)
 		}
 	}

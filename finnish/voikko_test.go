@@ -1,6 +1,7 @@
 package finnish_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -133,4 +134,17 @@ func equal(a, b []string) bool {
 		return true
 	}
 	return slices.Equal(a, b)
+}
+
+// Without libvoikko (here: a library that is not there) Open says Voikko is unavailable, and
+// an Analyzer without Voikko is Snowball.
+func TestWithoutLibvoikkoAnalysisIsSnowball(t *testing.T) {
+	_, err := finnish.Open(finnish.Config{Library: "/nonexistent/libvoikko.so.1"})
+	if !errors.Is(err, finnish.ErrUnavailable) {
+		t.Fatalf("Open with no library: %v, want ErrUnavailable", err)
+	}
+	a := finnish.NewAnalyzer(nil)
+	if w := a.Word("lasten"); a.Name() != finnish.NameSnowball || w.Known || len(w.Bases) != 1 || w.Bases[0] == "lapsi" {
+		t.Errorf("Snowball analyzer: %s %+v", a.Name(), w)
+	}
 }

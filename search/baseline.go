@@ -74,7 +74,7 @@ func (s *Searcher) Baseline(ctx context.Context, r Request, facetSize int) (Resu
 func facetRequest(f Facet, size int) *bleve.FacetRequest {
 	fr := bleve.NewFacetRequest(f.Field, size)
 	if f.Year {
-		for y := 1990; y <= 2040; y++ {
+		for y := 2000; y <= 2035; y++ {
 			start, end := yearRange(y)
 			fr.AddDateTimeRange(strconv.Itoa(y), start, end)
 		}

@@ -111,7 +111,9 @@ func (fi *facetIndex) alphabetize() {
 	for i, v := range fi.values {
 		keys[i], byKey[i] = indexer.SortKey(v), i
 	}
-	slices.SortFunc(byKey, func(a, b int) int { return cmp.Or(cmp.Compare(keys[a], keys[b]), cmp.Compare(fi.values[a], fi.values[b])) })
+	slices.SortFunc(byKey, func(a, b int) int {
+		return cmp.Or(cmp.Compare(keys[a], keys[b]), cmp.Compare(fi.values[a], fi.values[b]))
+	})
 	fi.alpha = rank32(byKey, len(fi.values))
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -55,6 +56,60 @@ func sampleModels(t testing.TB) []practice.Model {
 	return sampleOnce.models
 }
 
+var sampleIndex struct {
+	sync.Once
+	dir string
+	s   *Searcher
+	err error
+}
+
+// TestMain removes the shared sample index after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sampleIndex.s != nil {
+		sampleIndex.s.Close()
+		sampleIndex.s.index.Close()
+	}
+	if sampleIndex.dir != "" {
+		os.RemoveAll(sampleIndex.dir)
+	}
+	os.Exit(code)
+}
+
+// sampleSearcher is a searcher over the sample site's models, shared by the tests that only
+// read it (indexing with Voikko costs seconds under -race).
+func sampleSearcher(t testing.TB) *Searcher {
+	t.Helper()
+	models := sampleModels(t)
+	sampleIndex.Do(func() {
+		if sampleIndex.dir, sampleIndex.err = os.MkdirTemp("", "mallihaku-sample-"); sampleIndex.err != nil {
+			return
+		}
+		ix, err := indexer.Open(sampleIndex.dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			sampleIndex.err = err
+			return
+		}
+		if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
+			for _, m := range models {
+				if err := put(m); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			ix.Close()
+			sampleIndex.err = err
+			return
+		}
+		sampleIndex.s = NewSearcher(ix)
+	})
+	if sampleIndex.err != nil {
+		t.Fatal(sampleIndex.err)
+	}
+	return sampleIndex.s
+}
+
 // newSearcherOf indexes models into a new index and returns a searcher over it.
 func newSearcherOf(t testing.TB, models []practice.Model) *Searcher {
 	t.Helper()
@@ -92,7 +147,7 @@ func TestSampleSiteDisjunctiveCountsWhenPirkanmaaIsSelected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newSearcherOf(t, sampleModels(t))
+	s := sampleSearcher(t)
 	res := mustSearch(t, s, Request{Filters: map[string][]string{"region": {"Pirkanmaa"}}, FacetSize: MaxFacetSize})
 
 	allRegions, pirkanmaaPhases, pirkanmaa := map[string]int{}, map[string]int{}, 0
@@ -138,7 +193,7 @@ func TestSampleSiteDisjunctiveCountsWhenPirkanmaaIsSelected(t *testing.T) {
 
 func TestRegionHierarchyListsOnlyTheSelectedRegionsCountiesAndMunicipalities(t *testing.T) {
 	manifest, _ := sample.Manifest()
-	s := newSearcherOf(t, sampleModels(t))
+	s := sampleSearcher(t)
 
 	// Selecting Uusimaa lists Uusimaa's wellbeing services counties, each with Uusimaa as its
 	// parent and the count the manifest gives.
@@ -234,7 +289,7 @@ func TestFacetValuesSortByCountThenFinnishAlphabet(t *testing.T) {
 }
 
 func TestPagesFollowEachOtherWithoutGapsOrRepeats(t *testing.T) {
-	s := newSearcherOf(t, sampleModels(t))
+	s := sampleSearcher(t)
 	for _, r := range []Request{{Sort: "title"}, {Sort: "modified"}, {Query: "nuoret"}, {Sort: "created", Filters: map[string][]string{"phase": {"Valmis"}}}} {
 		r.Size = 100
 		all := mustSearch(t, s, r)

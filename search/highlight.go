@@ -73,7 +73,7 @@ func highlight(m practice.Model, locs []indexer.Location) Highlights {
 			continue
 		}
 		if f, n := fragment(m.Sections[i].Text, spans, fragmentWidth); n > 0 {
-			frags = append(frags, sectionFrag{SectionFragment{html.EscapeString(m.Sections[i].Heading), f}, i, n})
+			frags = append(frags, sectionFrag{SectionFragment{escape(m.Sections[i].Heading), f}, i, n})
 		}
 	}
 	// The sections with the most matches first, then in page order.
@@ -135,18 +135,23 @@ func fragment(text string, spans []span, width int) (string, int) {
 		if s.start < begin || s.end > end {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[at:s.start]))
+		b.WriteString(escape(text[at:s.start]))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString(escape(text[s.start:s.end]))
 		b.WriteString("</mark>")
 		at = s.end
 		marks++
 	}
-	b.WriteString(html.EscapeString(text[at:end]))
+	b.WriteString(escape(text[at:end]))
 	if end < len(text) {
 		b.WriteString("…")
 	}
 	return b.String(), marks
+}
+
+// escape makes text safe in HTML, and valid UTF-8 whatever it was.
+func escape(text string) string {
+	return html.EscapeString(strings.ToValidUTF8(text, "\uFFFD"))
 }
 
 // cleanSpans drops spans outside text or off character boundaries, sorts the rest and merges

@@ -39,7 +39,7 @@ func TestFragmentEscapesTextAndMarksOnlyTheMatches(t *testing.T) {
 }
 
 func TestSectionFragmentsCarryTheirHeading(t *testing.T) {
-	s := newSearcherOf(t, sampleModels(t))
+	s := sampleSearcher(t)
 	res := mustSearch(t, s, Request{Query: "koordinaattori"})
 	if res.Total == 0 {
 		t.Fatal("nothing found")

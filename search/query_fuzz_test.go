@@ -150,7 +150,7 @@ func TestWorstQueriesAreRefusedOrBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	var models []practice.Model
-	for range 150 {
+	for range 60 {
 		models = append(models, g.Model())
 	}
 	s := newSearcherOf(t, models)

@@ -8,7 +8,7 @@ import (
 
 func TestRelatedModelsShareTopicsRegionsOrWords(t *testing.T) {
 	models := sampleModels(t)
-	s := newSearcherOf(t, models)
+	s := sampleSearcher(t)
 	for _, m := range models[:10] {
 		related, err := s.Related(context.Background(), m, DefaultRelated)
 		if err != nil {

@@ -174,19 +174,21 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 			page = append(page, scored{doc: d})
 		}
 	} else {
-		top := newTopN(from+r.Size, c.order(r.Sort))
-		var docs []uint32
-		err := v.Match(ctx, text, r.Sort != "title", func(doc uint32, score float64) error {
-			docs = append(docs, doc)
-			if filtered == c.docs || filtered.Contains(doc) {
-				top.offer(scored{doc, score})
-			}
-			return nil
-		})
+		m, err := v.match(ctx, r.Query, text, r.Sort != "title")
 		if err != nil {
 			return out, matchError(err)
 		}
-		matched = roaring.BitmapOf(docs...)
+		top := newTopN(from+r.Size, c.order(r.Sort))
+		for i, d := range m.docs {
+			if filtered == c.docs || filtered.Contains(d) {
+				sd := scored{doc: d}
+				if m.scores != nil {
+					sd.score = m.scores[i]
+				}
+				top.offer(sd)
+			}
+		}
+		matched = m.set
 		if all := top.sorted(); from < len(all) {
 			page = all[from:]
 		}

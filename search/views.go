@@ -2,13 +2,17 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/mallihaku/mallihaku/indexer"
 )
 
-// views shares one open view of the index, and the facet corpus derived from it, between
-// searches. A new view is opened when the index version changes (every write bumps it:
+// views shares one open view of the index, and what is derived from it (the facet corpus,
+// the documents recent words matched), between searches. A new view is opened when the index version changes (every write bumps it:
 // incremental updates change documents in place, so a generation name would not do); the old
 // one is closed when its last search is done.
 type views struct {
@@ -25,6 +29,65 @@ type sharedView struct {
 
 	build  sync.Mutex // held while the corpus is built
 	corpus *corpus    // nil until built
+
+	matchMu sync.Mutex
+	matches map[string]*matchSet // recent word searches, by query and scoring
+	recent  []string             // their keys, oldest first
+	held    int                  // documents held by matches
+}
+
+// matchSet is what the words of one search matched in a view: the documents in number
+// order, their scores (nil when unscored) and the same documents as a bitmap.
+type matchSet struct {
+	docs   []uint32
+	scores []float64
+	set    *roaring.Bitmap
+}
+
+// Bounds of the match cache of a view: searches remembered, and documents held in all.
+const (
+	maxMatches     = 64
+	maxMatchedDocs = 2_000_000
+)
+
+// match returns what the words of a search match: from the view's cache when the same words
+// were searched since the index last changed, else from bleve.
+func (v *sharedView) match(ctx context.Context, words string, text query.Query, scored bool) (*matchSet, error) {
+	key := fmt.Sprintf("%t\x00%s", scored, words)
+	v.matchMu.Lock()
+	m, ok := v.matches[key]
+	v.matchMu.Unlock()
+	if ok {
+		return m, nil
+	}
+	m = &matchSet{}
+	err := v.Match(ctx, text, scored, func(doc uint32, score float64) error {
+		m.docs = append(m.docs, doc)
+		if scored {
+			m.scores = append(m.scores, score)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.set = roaring.BitmapOf(m.docs...)
+	v.matchMu.Lock()
+	defer v.matchMu.Unlock()
+	if v.matches == nil {
+		v.matches = map[string]*matchSet{}
+	}
+	if _, ok := v.matches[key]; !ok && len(m.docs) <= maxMatchedDocs {
+		for len(v.recent) > 0 && (len(v.recent) >= maxMatches || v.held+len(m.docs) > maxMatchedDocs) {
+			v.held -= len(v.matches[v.recent[0]].docs)
+			delete(v.matches, v.recent[0])
+			v.recent = v.recent[1:]
+		}
+		v.matches[key] = m
+		v.recent = append(v.recent, key)
+		v.held += len(m.docs)
+	}
+	return m, nil
 }
 
 // acquire returns the view of the current index version; release it when done.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,22 +21,30 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/search"
+	"github.com/mallihaku/mallihaku/store"
 )
 
 // openAPIDoc is the part of an OpenAPI document the tests read.
 type openAPIDoc struct {
 	Paths      map[string]map[string]operation `json:"paths"`
 	Components struct {
-		Schemas    map[string]any      `json:"schemas"`
+		Schemas    map[string]any       `json:"schemas"`
 		Parameters map[string]parameter `json:"parameters"`
 		Responses  map[string]response  `json:"responses"`
 	} `json:"components"`
 }
 
 type operation struct {
-	Parameters []parameter          `json:"parameters"`
-	Responses  map[string]response `json:"responses"`
+	Parameters  []parameter         `json:"parameters"`
+	Responses   map[string]response `json:"responses"`
+	Security    []map[string]any    `json:"security"`
+	RequestBody *struct {
+		Content map[string]struct {
+			Example any `json:"example"`
+		} `json:"content"`
+	} `json:"requestBody"`
 }
 
 type parameter struct {
@@ -64,6 +73,62 @@ func loadOpenAPI(t *testing.T, srv *httptest.Server) openAPIDoc {
 	return doc
 }
 
+const testAdminToken = "test-admin-token-0123456789"
+
+// fakeJobs starts one job, then answers that one is running.
+type fakeJobs struct{ started bool }
+
+func (f *fakeJobs) Start(ctx context.Context, mode, trigger string) (store.Job, error) {
+	if f.started {
+		return store.Job{}, ErrJobRunning
+	}
+	f.started = true
+	return store.Job{ID: 1, Mode: mode, Trigger: trigger, State: "running", Started: time.Now().UTC()}, nil
+}
+
+func (f *fakeJobs) Jobs(limit int) ([]store.Job, error) {
+	return []store.Job{{ID: 1, Mode: "full", Trigger: "schedule", State: "done", Started: time.Now().UTC(),
+		Finished: time.Now().UTC(), Counts: map[string]int{"fetched": 2}}}, nil
+}
+
+// newFullServer serves the fixture models with every optional route on: admin, metrics and
+// the per-client search limit, so that every route there can be is checked.
+func newFullServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ix := fixtureIndex(t)
+	h, err := NewHandler(fullConfig(search.NewSearcher(ix), log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func fullConfig(s Searcher, log *slog.Logger) Config {
+	return Config{Searcher: s, Logger: log, Ready: func() bool { return true }, AdminToken: testAdminToken,
+		Jobs: &fakeJobs{}, Metrics: NewMetrics(nil), SearchRate: 1000, SearchBurst: 1000}
+}
+
+func fixtureIndex(t *testing.T) *indexer.Index {
+	t.Helper()
+	ix, err := indexer.Open(t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
+		if err := put(hostile); err != nil {
+			return err
+		}
+		return put(plain)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
 // ginPath turns gin's route syntax into OpenAPI's: /models/:id → /models/{id}.
 var ginParam = regexp.MustCompile(`[:*]([A-Za-z_]+)`)
 
@@ -72,7 +137,7 @@ func ginPath(p string) string { return ginParam.ReplaceAllString(p, "{$1}") }
 // TestEveryRouteIsDocumentedAndEveryDocumentedRouteExists reads the routes gin has
 // registered, so a route added anywhere (admin, metrics) must be documented too.
 func TestEveryRouteIsDocumentedAndEveryDocumentedRouteExists(t *testing.T) {
-	h, err := NewHandler(Config{Searcher: nil, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h, err := NewHandler(fullConfig(nil, slog.New(slog.NewTextHandler(io.Discard, nil))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,9 +163,8 @@ func TestEveryRouteIsDocumentedAndEveryDocumentedRouteExists(t *testing.T) {
 // TestDocumentedRoutesAnswerAsDocumented calls every documented operation with its examples
 // and checks the status, content type and body against the document; then the error cases.
 func TestDocumentedRoutesAnswerAsDocumented(t *testing.T) {
-	srv := newServer(t)
+	srv := newFullServer(t)
 	doc := loadOpenAPI(t, srv)
-	called := map[string]bool{}
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
 			target := path
@@ -129,51 +193,71 @@ func TestDocumentedRoutesAnswerAsDocumented(t *testing.T) {
 			if len(q) > 0 {
 				target += "?" + q.Encode()
 			}
-			checkAsDocumented(t, srv, doc, method, path, target, 0)
-			called[method+" "+path] = true
+			var body any
+			if op.RequestBody != nil {
+				body = op.RequestBody.Content["application/json"].Example
+			}
+			checkAsDocumented(t, srv, doc, method, path, target, body, len(op.Security) > 0, 0)
 		}
 	}
 	for _, c := range []struct {
-		path, target string
-		status       int
+		method, path, target string
+		body                 any
+		token                bool
+		status               int
 	}{
-		{"/api/v1/search", "/api/v1/search?q=*a*", 400},
-		{"/api/v1/search", "/api/v1/search?size=100000", 400},
-		{"/api/v1/search", "/api/v1/search?page=x", 400},
-		{"/api/v1/models/{id}", "/api/v1/models/ei-ole", 404},
-		{"/malli/{id}", "/malli/ei-ole", 404},
-		{"/", "/?q=%22a%22*", 200},
-		{"/", "/?size=-1", 400},
-		{"/static/{filepath}", "/static/ei-ole.css", 404},
+		{"get", "/api/v1/search", "/api/v1/search?q=*a*", nil, false, 400},
+		{"get", "/api/v1/search", "/api/v1/search?size=100000", nil, false, 400},
+		{"get", "/api/v1/search", "/api/v1/search?page=x", nil, false, 400},
+		{"get", "/api/v1/models/{id}", "/api/v1/models/ei-ole", nil, false, 404},
+		{"get", "/malli/{id}", "/malli/ei-ole", nil, false, 404},
+		{"get", "/", "/?q=%22a%22*", nil, false, 200},
+		{"get", "/", "/?size=-1", nil, false, 400},
+		{"get", "/static/{filepath}", "/static/ei-ole.css", nil, false, 404},
+		{"post", "/api/v1/admin/reindex", "/api/v1/admin/reindex", map[string]string{"mode": "full"}, false, 401},
+		{"post", "/api/v1/admin/reindex", "/api/v1/admin/reindex", map[string]string{"mode": "sometimes"}, true, 400},
+		{"post", "/api/v1/admin/reindex", "/api/v1/admin/reindex", map[string]string{"mode": "full"}, true, 409},
+		{"get", "/api/v1/admin/jobs", "/api/v1/admin/jobs", nil, false, 401},
 	} {
-		checkAsDocumented(t, srv, doc, "get", c.path, c.target, c.status)
+		checkAsDocumented(t, srv, doc, c.method, c.path, c.target, c.body, c.token, c.status)
 	}
 	// Not ready yet.
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h, _ := NewHandler(Config{Logger: log, Ready: func() bool { return false }})
 	starting := httptest.NewServer(h)
 	defer starting.Close()
-	checkAsDocumented(t, starting, doc, "get", "/readyz", "/readyz", 503)
+	checkAsDocumented(t, starting, doc, "get", "/readyz", "/readyz", nil, false, 503)
 }
 
 // checkAsDocumented requests target and checks that the answer is documented for the
 // operation (method, path): its status (want, when not 0), content type and body schema.
-func checkAsDocumented(t *testing.T, srv *httptest.Server, doc openAPIDoc, method, path, target string, want int) {
+func checkAsDocumented(t *testing.T, srv *httptest.Server, doc openAPIDoc, method, path, target string, body any, token bool, want int) {
 	t.Helper()
-	req, _ := http.NewRequest(strings.ToUpper(method), srv.URL+target, nil)
+	var reqBody io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		reqBody = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(strings.ToUpper(method), srv.URL+target, reqBody)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token {
+		req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	}
 	resp, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	respBody, _ := io.ReadAll(resp.Body)
 	what := fmt.Sprintf("%s %s", strings.ToUpper(method), target)
 	if want != 0 && resp.StatusCode != want {
-		t.Errorf("%s: status %d, want %d: %s", what, resp.StatusCode, want, body)
+		t.Errorf("%s: status %d, want %d: %s", what, resp.StatusCode, want, respBody)
 		return
 	}
 	if want == 0 && resp.StatusCode >= 300 {
-		t.Errorf("%s with the documented examples: status %d: %s", what, resp.StatusCode, body)
+		t.Errorf("%s with the documented examples: status %d: %s", what, resp.StatusCode, respBody)
 		return
 	}
 	r, ok := doc.Paths[path][method].Responses[strconv.Itoa(resp.StatusCode)]
@@ -195,7 +279,7 @@ func checkAsDocumented(t *testing.T, srv *httptest.Server, doc openAPIDoc, metho
 		return
 	}
 	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
+	if err := json.Unmarshal(respBody, &v); err != nil {
 		t.Errorf("%s: %v", what, err)
 		return
 	}
@@ -356,5 +440,5 @@ func TestStatusReportsTheIndexAndReindexJobs(t *testing.T) {
 		st["next_reindex"] != next.Format(time.RFC3339) || st["last_reindex"].(map[string]any)["mode"] != "incremental" {
 		t.Errorf("status %s", body)
 	}
-	checkAsDocumented(t, srv, loadOpenAPI(t, srv), "get", "/api/v1/status", "/api/v1/status", 200)
+	checkAsDocumented(t, srv, loadOpenAPI(t, srv), "get", "/api/v1/status", "/api/v1/status", nil, false, 200)
 }

@@ -30,7 +30,7 @@ func TestModelsAreDeterministicAndDistributedAsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := New(7)
-	const n = 4000
+	const n = 1500
 	regions, phases, ids := map[string]int{}, map[string]int{}, map[string]bool{}
 	words := 0
 	for range n {

@@ -128,7 +128,7 @@ func TestSearchesNeverFailWhileGenerationsSwap(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
-	var searches, failures atomic.Int64
+	var searches, failures, shed atomic.Int64
 	var firstFailure atomic.Value
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -153,6 +153,12 @@ func TestSearchesNeverFailWhileGenerationsSwap(t *testing.T) {
 				var res struct{ Total int }
 				json.NewDecoder(resp.Body).Decode(&res)
 				resp.Body.Close()
+				if resp.StatusCode == http.StatusTooManyRequests {
+					// The service shed load and said when to come back, as it may under a
+					// burst on two cores; the client asks again.
+					shed.Add(1)
+					continue
+				}
 				searches.Add(1)
 				if resp.StatusCode != http.StatusOK || (q == "" && res.Total != 42) {
 					failures.Add(1)
@@ -170,10 +176,10 @@ func TestSearchesNeverFailWhileGenerationsSwap(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	if failures.Load() > 0 || len(gens) != 20 {
+	if failures.Load() > 0 || len(gens) != 20 || searches.Load() < 100 {
 		t.Errorf("%d of %d searches failed during %d generation switches (first: %v)", failures.Load(), searches.Load(), len(gens), firstFailure.Load())
 	}
-	t.Logf("%d searches during 20 generation switches", searches.Load())
+	t.Logf("%d searches answered during 20 generation switches, %d asked to come back (429)", searches.Load(), shed.Load())
 }
 
 // startServe runs `mallihaku serve` with args until the test ends and returns its base URL.

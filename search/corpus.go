@@ -40,6 +40,10 @@ type facetIndex struct {
 	// parent and region of each value, in the region hierarchy (wellbeing county and
 	// municipality); empty elsewhere.
 	parent, region []string
+	// Each document's values (valuesOf[offsets[d]:offsets[d+1]]), for counting by walk, and
+	// the number of (document, value) pairs and of documents.
+	offsets, valuesOf  []uint32
+	postings, docCount uint64
 }
 
 func buildCorpus(ctx context.Context, v *indexer.View) (*corpus, error) {
@@ -80,6 +84,7 @@ func buildCorpus(ctx context.Context, v *indexer.View) (*corpus, error) {
 			return nil, err
 		}
 		fi.alphabetize()
+		fi.indexDocuments(len(c.keys.ID), docs.GetCardinality())
 		if f.Parent != "" {
 			g := practice.DefaultGazetteer()
 			fi.parent, fi.region = make([]string, len(fi.values)), make([]string, len(fi.values))
@@ -235,20 +240,94 @@ type valueCount struct {
 
 // count returns the values of fi held by documents of set, with how many hold each; only
 // values with a count above zero. everything says set holds every document.
+//
+// A count is the size of the intersection of set with the value's bitmap, which costs little
+// for large sets (their bitmaps are bit arrays) but a merge of the whole set per value for
+// small ones: for a small set and a facet of many values (municipalities) it is cheaper to
+// look up the values of each document of the set, and count goes that way then.
 func (fi *facetIndex) count(set *roaring.Bitmap, everything bool) []valueCount {
-	var out []valueCount
-	for i, bm := range fi.docs {
-		var n uint64
-		if everything {
-			n = bm.GetCardinality()
-		} else {
-			n = set.AndCardinality(bm)
+	if everything {
+		return fi.nonZero(func(i int) int { return int(fi.docs[i].GetCardinality()) })
+	}
+	if fi.walkIsCheaper(set) {
+		return fi.countByWalk(set)
+	}
+	return fi.countByIntersection(set)
+}
+
+func (fi *facetIndex) countByIntersection(set *roaring.Bitmap) []valueCount {
+	return fi.nonZero(func(i int) int { return int(set.AndCardinality(fi.docs[i])) })
+}
+
+func (fi *facetIndex) countByWalk(set *roaring.Bitmap) []valueCount {
+	counts := make([]int, len(fi.values))
+	it := set.Iterator()
+	for it.HasNext() {
+		d := it.Next()
+		if int(d)+1 >= len(fi.offsets) {
+			continue
 		}
-		if n > 0 {
-			out = append(out, valueCount{i, int(n)})
+		for _, v := range fi.valuesOf[fi.offsets[d]:fi.offsets[d+1]] {
+			counts[v]++
+		}
+	}
+	return fi.nonZero(func(i int) int { return counts[i] })
+}
+
+func (fi *facetIndex) nonZero(count func(i int) int) []valueCount {
+	var out []valueCount
+	for i := range fi.values {
+		if n := count(i); n > 0 {
+			out = append(out, valueCount{i, n})
 		}
 	}
 	return out
+}
+
+// walkIsCheaper estimates the two ways of counting set: intersections cost a merge of the
+// set with each value's documents while the set's bitmap is sparse (at most 4096 documents
+// per 65536), and about the value's documents once it is dense; a walk costs a few steps per
+// value of each document of the set.
+func (fi *facetIndex) walkIsCheaper(set *roaring.Bitmap) bool {
+	n := set.GetCardinality()
+	if n == 0 || fi.postings == 0 {
+		return false
+	}
+	chunks := uint64(set.Maximum()>>16-set.Minimum()>>16) + 1
+	values := uint64(len(fi.values))
+	intersect := fi.postings + 16*values
+	if n/chunks <= 4096 {
+		intersect += values * n
+	}
+	walk := 4 * (n + n*fi.postings/max(fi.docCount, 1))
+	return walk < intersect
+}
+
+// index makes the facet's document → values lists, for counting by walk.
+func (fi *facetIndex) indexDocuments(size int, docCount uint64) {
+	perDoc := make([]uint32, size+1)
+	for _, bm := range fi.docs {
+		fi.postings += bm.GetCardinality()
+		it := bm.Iterator()
+		for it.HasNext() {
+			perDoc[it.Next()+1]++
+		}
+	}
+	for d := 1; d <= size; d++ {
+		perDoc[d] += perDoc[d-1]
+	}
+	fi.offsets = perDoc
+	fi.valuesOf = make([]uint32, fi.postings)
+	next := slices.Clone(perDoc[:size])
+	for i, bm := range fi.docs {
+		it := bm.Iterator()
+		for it.HasNext() {
+			d := it.Next()
+			fi.valuesOf[next[d]] = uint32(i)
+			next[d]++
+		}
+	}
+	fi.docCount = docCount
 }
 
 func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
 )
@@ -93,6 +95,50 @@ func highlight(m practice.Model, locs []indexer.Location) Highlights {
 // the same text (f_base, f_exact), whose offsets are in the same text.
 func of(field, f string) bool {
 	return field == f || strings.HasPrefix(field, f+"_")
+}
+
+// highlightQuery keeps of q the leaves that search the fields highlights come from (title,
+// summary, sections), OR-ed: where they match in a hit is what is marked. Excluded words are
+// left out. nil when no leaf searches those fields. Asking bleve for the locations of these
+// leaves alone costs a fraction of asking for the whole query's.
+func highlightQuery(q query.Query) query.Query {
+	var leaves, others []query.Query
+	var walk func(q query.Query)
+	walk = func(q query.Query) {
+		switch q := q.(type) {
+		case *query.BooleanQuery:
+			for _, c := range []query.Query{q.Must, q.Should, q.Filter} {
+				if c != nil {
+					walk(c)
+				}
+			}
+		case *query.ConjunctionQuery:
+			for _, c := range q.Conjuncts {
+				walk(c)
+			}
+		case *query.DisjunctionQuery:
+			for _, c := range q.Disjuncts {
+				walk(c)
+			}
+		case query.FieldableQuery:
+			switch f := q.Field(); {
+			case f == indexer.FieldTitle || f == indexer.FieldSummary || f == indexer.FieldSections:
+				leaves = append(leaves, q)
+			case of(f, indexer.FieldTitle) || of(f, indexer.FieldSummary) || of(f, indexer.FieldSections):
+				others = append(others, q)
+			}
+		}
+	}
+	walk(q)
+	// A text field under its own name holds every form of its words (the other analyses hold
+	// some of them, at the same places): its leaves find every place to mark.
+	if len(leaves) == 0 {
+		leaves = others
+	}
+	if len(leaves) == 0 {
+		return nil
+	}
+	return query.NewDisjunctionQuery(leaves)
 }
 
 // fragment returns the window of text, at most about width bytes, holding the most matched

@@ -65,7 +65,7 @@ func (s *Searcher) Related(ctx context.Context, m practice.Model, n int) ([]prac
 			return matchError(err)
 		}
 		for _, sd := range top.sorted() {
-			r, err := v.Model(c.keys.ID[sd.doc])
+			r, err := v.model(sd.doc, c.keys.ID[sd.doc])
 			if err != nil {
 				return err
 			}

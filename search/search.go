@@ -79,7 +79,8 @@ type Suggestion struct {
 	Applied bool   `json:"applied"`
 }
 
-// Hit is one model found, with fragments of its text where the query matched.
+// Hit is one model found, with fragments of its text where the query matched. Model may be
+// shared with other searches' hits: read it, do not change it.
 type Hit struct {
 	Model      practice.Model
 	Score      float64
@@ -210,14 +211,14 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 		ids[i] = c.keys.ID[p.doc]
 	}
 	var locs map[string][]indexer.Location
-	if !browse && len(ids) > 0 {
+	if hq := highlightQuery(text); !browse && hq != nil && len(ids) > 0 {
 		var err error
-		if locs, err = v.Locations(ctx, text, ids); err != nil {
+		if locs, err = v.Locations(ctx, hq, ids); err != nil {
 			return out, matchError(err)
 		}
 	}
 	for i, p := range page {
-		m, err := v.Model(ids[i])
+		m, err := v.model(p.doc, ids[i])
 		if err != nil {
 			return out, fmt.Errorf("search: hit %s: %w", ids[i], err)
 		}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/mallihaku/mallihaku/practice"
 
 	"github.com/mallihaku/mallihaku/indexer"
 )
@@ -30,10 +33,38 @@ type sharedView struct {
 	build  sync.Mutex // held while the corpus is built
 	corpus *corpus    // nil until built
 
+	modelMu sync.Mutex
+	models  map[uint32]practice.Model // documents decoded for hits, read-only once here
+
 	matchMu sync.Mutex
 	matches map[string]*matchSet // recent word searches, by query and scoring
 	recent  []string             // their keys, oldest first
 	held    int                  // documents held by matches
+}
+
+// maxModels bounds the decoded documents a view keeps.
+const maxModels = 4096
+
+// model returns document doc (ID id) of the view, decoded once: hits on the first pages of
+// popular searches are the same documents again and again. The model is shared: read it only.
+func (v *sharedView) model(doc uint32, id string) (practice.Model, error) {
+	v.modelMu.Lock()
+	m, ok := v.models[doc]
+	v.modelMu.Unlock()
+	if ok {
+		return m, nil
+	}
+	m, err := v.Model(id)
+	if err != nil {
+		return m, err
+	}
+	v.modelMu.Lock()
+	defer v.modelMu.Unlock()
+	if v.models == nil || len(v.models) >= maxModels {
+		v.models = map[uint32]practice.Model{} // start again: cheaper than tracking use
+	}
+	v.models[doc] = m
+	return m, nil
 }
 
 // matchSet is what the words of one search matched in a view: the documents in number
@@ -133,6 +164,10 @@ func (vs *views) close() {
 	vs.retireLocked()
 }
 
+// corpusBuildTimeout bounds building a corpus, which is shared work: it goes on when the
+// search that started it is cancelled or reaches its own deadline.
+const corpusBuildTimeout = 2 * time.Minute
+
 // corpusOf returns the view's corpus, building it on first use; concurrent searches wait for
 // the first one's build.
 func (v *sharedView) corpusOf(ctx context.Context) (*corpus, error) {
@@ -141,6 +176,8 @@ func (v *sharedView) corpusOf(ctx context.Context) (*corpus, error) {
 	if v.corpus != nil {
 		return v.corpus, nil
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), corpusBuildTimeout)
+	defer cancel()
 	c, err := buildCorpus(ctx, v.View)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ func TestBenchMeasuresEveryViewOnASmallIndex(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench: %v\n%s", err, logs)
 	}
-	for _, want := range []string{"| browse, all facets | 120 |", "| one filter (region=Pirkanmaa) |", "| one word + facets + highlights |",
+	for _, want := range []string{"| browse, all facets | 120 |", "| one filter (region=Pirkanmaa) |", "| one word (", "| one common word (",
 		"| three words + two filters |", "| deep page", "| random filters and words (uncached) |", "| `*a*` | 400 |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench output lacks %q:\n%s", want, out)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,8 +40,8 @@ func TestIndexRecordsItsAnalyzerAndAMismatchNamesTheFix(t *testing.T) {
 	if _, err := ix.Build(context.Background(), models("a")); err != nil {
 		t.Fatal(err)
 	}
-	if a, v := meta(t, ix, metaAnalyzer), meta(t, ix, metaMapping); a != "snowball" || v != "2" {
-		t.Errorf("index records analyzer %q mapping %q, want snowball 2", a, v)
+	if a, v := meta(t, ix, metaAnalyzer), meta(t, ix, metaMapping); a != "snowball" || v != strconv.Itoa(MappingVersion) {
+		t.Errorf("index records analyzer %q mapping %q, want snowball %d", a, v, MappingVersion)
 	}
 	ix.Close()
 

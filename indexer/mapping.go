@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,12 +56,16 @@ var TextFields = map[string]float64{
 	FieldAuthors:   1,
 }
 
-// Each text field is indexed three ways, so that a query can rank a word written as the user
-// wrote it above the same word in another form, and that above a compound that merely contains
-// it. The field under its own name (FieldTitle, …) holds every form a word stands for: as
-// written, its base forms and its compound parts (see package finnish); it is stored, and it is
-// the one phrases and highlights use. Its base field holds the base forms alone, its exact field
-// the words as written (in lower case).
+// The main text fields (FormFields) are indexed three ways, so that a query can rank a word
+// written as the user wrote it above the same word in another form, and that above a compound
+// that merely contains it. The field under its own name (FieldTitle, …) holds every form a
+// word stands for: as written, its base forms and its compound parts (see package finnish); it
+// is stored, and it is the one phrases and highlights use. Its base field holds the base forms
+// alone, its exact field the words as written (in lower case). The other text fields (names
+// of places, programmes and people) have the field holding every form only.
+
+// FormFields are the text fields that also have a base field and an exact field.
+var FormFields = []string{FieldTitle, FieldSummary, FieldSections}
 
 // BaseField is the field holding the base forms of text field f's words.
 func BaseField(f string) string { return f + "_base" }
@@ -73,8 +78,8 @@ var KeywordFields = []string{FieldRegion, FieldWellbeingCounty, FieldMunicipalit
 	FieldPhenomena, FieldTargetGroups, FieldFunders, FieldYear, FieldLang}
 
 // MappingVersion changes whenever the mapping below changes in a way that needs a rebuild.
-// 2: Finnish analysis by Voikko, and the base and exact fields.
-const MappingVersion = 2
+// 2: Finnish analysis by Voikko, and the base and exact fields; 3: those only for FormFields.
+const MappingVersion = 3
 
 // textAnalyzer is the analyzer of the text fields themselves (every form of every word), which
 // Index.Terms uses.
@@ -167,10 +172,11 @@ func newMapping(analysisName string) mapping.IndexMapping {
 
 	doc := bleve.NewDocumentStaticMapping()
 	for f := range TextFields {
-		doc.AddFieldMappingsAt(f,
-			text(f, allAnalyzer, true, true),
-			text(BaseField(f), baseAnalyzer, false, false),
-			text(ExactField(f), exactAnalyzer, false, true))
+		fields := []*mapping.FieldMapping{text(f, allAnalyzer, true, true)}
+		if slices.Contains(FormFields, f) {
+			fields = append(fields, text(BaseField(f), baseAnalyzer, false, false), text(ExactField(f), exactAnalyzer, false, true))
+		}
+		doc.AddFieldMappingsAt(f, fields...)
 	}
 	for _, f := range append([]string{FieldID, FieldTitleSort}, KeywordFields...) {
 		doc.AddFieldMappingsAt(f, keyword)

@@ -82,16 +82,19 @@ func wordQuery(w finnish.Word) query.Query {
 	if w.Stop {
 		return nil
 	}
-	forms := distinct(append([]string{w.Exact}, w.Bases...))
 	var qs []query.Query
 	for _, f := range textFieldNames() {
 		weight := indexer.TextFields[f]
-		qs = append(qs, termQuery(indexer.ExactField(f), w.Exact, weight*boostExact))
-		for _, b := range w.Bases {
-			qs = append(qs, termQuery(indexer.BaseField(f), b, weight*boostBase))
+		if slices.Contains(indexer.FormFields, f) {
+			qs = append(qs, termQuery(indexer.ExactField(f), w.Exact, weight*boostExact))
+			for _, b := range w.Bases {
+				qs = append(qs, termQuery(indexer.BaseField(f), b, weight*boostBase))
+			}
 		}
-		for _, t := range forms {
-			qs = append(qs, termQuery(f, t, weight*boostAll))
+		// The field of every form: a text word in any form has its base forms there, and a
+		// compound its parts, so the query word's base forms are all it takes.
+		for _, b := range w.Bases {
+			qs = append(qs, termQuery(f, b, weight*boostAll))
 		}
 	}
 	if len(w.Leaves) > 1 {
@@ -106,7 +109,7 @@ func wordQuery(w finnish.Word) query.Query {
 func partsQuery(w finnish.Word) query.Query {
 	anyField := func(t string, boost float64) query.Query {
 		var qs []query.Query
-		for _, f := range textFieldNames() {
+		for _, f := range indexer.FormFields {
 			qs = append(qs, termQuery(f, t, indexer.TextFields[f]*boost))
 		}
 		return query.NewDisjunctionQuery(qs)
@@ -158,9 +161,11 @@ func phraseQuery(an *finnish.Analyzer, words []string) query.Query {
 		p := query.NewMultiPhraseQuery(forms, f)
 		p.SetBoost(weight * boostAll)
 		qs = append(qs, p)
-		e := query.NewPhraseQuery(exact, indexer.ExactField(f))
-		e.SetBoost(weight * boostExact)
-		qs = append(qs, e)
+		if slices.Contains(indexer.FormFields, f) {
+			e := query.NewPhraseQuery(exact, indexer.ExactField(f))
+			e.SetBoost(weight * boostExact)
+			qs = append(qs, e)
+		}
 	}
 	return query.NewDisjunctionQuery(qs)
 }
@@ -170,7 +175,11 @@ func prefixQuery(p string) query.Query {
 	var qs []query.Query
 	for _, f := range textFieldNames() {
 		weight := indexer.TextFields[f]
-		for field, boost := range map[string]float64{indexer.ExactField(f): boostExact, f: boostAll} {
+		fields := map[string]float64{f: boostAll}
+		if slices.Contains(indexer.FormFields, f) {
+			fields[indexer.ExactField(f)] = boostExact
+		}
+		for field, boost := range fields {
 			q := query.NewPrefixQuery(p)
 			q.SetField(field)
 			q.SetBoost(weight * boost)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -88,7 +89,7 @@ func runBench(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 	go srv.Serve(ln)
 	defer srv.Shutdown(context.Background())
 	b := &bencher{base: "http://" + ln.Addr().String(), client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: bc.Clients * 2}},
-		searcher: s, cfg: bc, rng: rand.New(rand.NewPCG(bc.Seed, 99))}
+		searcher: s, cfg: bc, rng: rand.New(rand.NewPCG(bc.Seed, 99)), kinds: map[string][]time.Duration{}}
 	return b.run(ctx, stdout)
 }
 
@@ -121,12 +122,14 @@ type bencher struct {
 	words    []string // the one-word view's, then the three-word view's
 	common   string   // a word most models have
 	pool     []string // words of the random view
+	kinds    map[string][]time.Duration
 }
 
 // view is one kind of search: next makes its next request (the same one, or a new random one).
 type view struct {
-	name string
-	next func() search.Request
+	name   string
+	next   func() search.Request
+	random bool // each request is another search
 }
 
 func (b *bencher) run(ctx context.Context, w io.Writer) error {
@@ -159,7 +162,11 @@ func (b *bencher) run(ctx context.Context, w io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", v.name, err)
 		}
-		line := fmt.Sprintf("| %s | %d | %s | %s | %s | %.0f |", v.name, hits, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), rps)
+		found := fmt.Sprint(hits)
+		if v.random {
+			found = "varies"
+		}
+		line := fmt.Sprintf("| %s | %s | %s | %s | %s | %.0f |", v.name, found, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), rps)
 		if b.cfg.Baseline > 0 {
 			base, err := b.baseline(ctx, v)
 			if err != nil {
@@ -173,6 +180,7 @@ func (b *bencher) run(ctx context.Context, w io.Writer) error {
 		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintln(w)
+	b.randomKinds(w)
 	return b.worst(ctx, w)
 }
 
@@ -190,15 +198,15 @@ func (b *bencher) views() []view {
 	}
 	w := b.words
 	return []view{
-		{"browse, all facets", fixed(search.Request{})},
-		{"one filter (region=Pirkanmaa)", fixed(search.Request{Filters: map[string][]string{"region": {"Pirkanmaa"}}})},
-		{fmt.Sprintf("one word (%s) + facets + highlights", w[0]), fixed(search.Request{Query: w[0]})},
-		{"the same, cold (words' matches not cached)", cold(w[0])},
-		{fmt.Sprintf("one common word (%s) + facets + highlights", b.common), fixed(search.Request{Query: b.common})},
-		{"the same, cold", cold(b.common)},
-		{"three words + two filters", fixed(search.Request{Query: strings.Join(w[1:4], " "), Filters: twoFilters})},
-		{"deep page (page 500 of 20, by modified)", fixed(search.Request{Sort: "modified", Page: 500, Size: 20})},
-		{"random filters and words (uncached)", b.random},
+		{name: "browse, all facets", next: fixed(search.Request{})},
+		{name: "one filter (region=Pirkanmaa)", next: fixed(search.Request{Filters: map[string][]string{"region": {"Pirkanmaa"}}})},
+		{name: fmt.Sprintf("one word (%s) + facets + highlights", w[0]), next: fixed(search.Request{Query: w[0]})},
+		{name: "the same, cold (words' matches not cached)", next: cold(w[0])},
+		{name: fmt.Sprintf("one common word (%s) + facets + highlights", b.common), next: fixed(search.Request{Query: b.common})},
+		{name: "the same, cold", next: cold(b.common)},
+		{name: "three words + two filters", next: fixed(search.Request{Query: strings.Join(w[1:4], " "), Filters: twoFilters})},
+		{name: "deep page (page 500 of 20, by modified)", next: fixed(search.Request{Sort: "modified", Page: 500, Size: 20})},
+		{name: "random filters and words (uncached)", next: b.random, random: true},
 	}
 }
 
@@ -282,15 +290,38 @@ func (b *bencher) latencies(ctx context.Context, v view) ([]time.Duration, uint6
 	var lat []time.Duration
 	var hits uint64
 	for range b.cfg.Requests {
+		r := v.next()
 		start := time.Now()
-		total, err := b.get(ctx, v.next())
+		total, err := b.get(ctx, r)
 		if err != nil {
 			return nil, 0, err
 		}
-		lat = append(lat, time.Since(start))
+		d := time.Since(start)
+		lat = append(lat, d)
 		hits = total
+		if v.random {
+			kind := "no words"
+			switch {
+			case r.Query != "" && total == 0:
+				kind = "words, nothing found (a spelling suggestion is tried)"
+			case r.Query != "":
+				kind = "words, found"
+			}
+			b.kinds[kind] = append(b.kinds[kind], d)
+		}
 	}
 	return lat, hits, nil
+}
+
+// randomKinds prints the random view's latencies by kind of search.
+func (b *bencher) randomKinds(w io.Writer) {
+	fmt.Fprintln(w, "| random view, by kind | requests | p50 ms | p95 ms | p99 ms |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	for _, k := range slices.Sorted(maps.Keys(b.kinds)) {
+		d := b.kinds[k]
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s |\n", k, len(d), ms(pct(d, 50)), ms(pct(d, 95)), ms(pct(d, 99)))
+	}
+	fmt.Fprintln(w)
 }
 
 func (b *bencher) throughput(ctx context.Context, v view) (float64, error) {

@@ -38,7 +38,7 @@ func benchSearcher(b *testing.B) *Searcher {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { ix.Close() })
-	if n, _ := ix.Count(); n != uint64(docs) {
+	if n, _ := ix.Count(); n != uint64(docs) || ix.Outdated() {
 		g, err := synthetic.New(1)
 		if err != nil {
 			b.Fatal(err)

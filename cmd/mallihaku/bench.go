@@ -66,7 +66,7 @@ func runBench(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer ix.Close()
-	if n, _ := ix.Count(); n != uint64(bc.Docs) {
+	if n, _ := ix.Count(); n != uint64(bc.Docs) || ix.Outdated() {
 		fmt.Fprintf(stderr, "bench: building an index of %d synthetic models in %s\n", bc.Docs, dir)
 		start := time.Now()
 		if err := buildSynthetic(ctx, ix, bc, stderr); err != nil {

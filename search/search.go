@@ -231,7 +231,7 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 func matchError(err error) error {
 	switch {
 	case errors.Is(err, indexer.ErrTooBroad):
-		return badQuery("a word with * matches too many different words; write more of the word before the *")
+		return badQuery("the words with * match too many different words; write more of each word before the *")
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("search: %w", err)
 	}

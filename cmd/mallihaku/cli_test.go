@@ -149,6 +149,10 @@ func TestUsageErrorsAreOneClearLine(t *testing.T) {
 			t.Errorf("%q: %v (exit %d)", args, err, exitCode(err))
 		}
 	}
+	_, _, err := runCmd(t, nil, "serve", "--data", t.TempDir(), "--site", "http://127.0.0.1:1", "--addr", "127.0.0.1:0", "--schedule", "joka yö")
+	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "--schedule") || !strings.Contains(err.Error(), "five fields") {
+		t.Errorf("serve with a bad schedule: %v, want a clear usage error at start-up", err)
+	}
 	if _, _, err := runCmd(t, []string{"MALLIHAKU_RATE=nopea"}, "crawl", "--data", "x", "--site", "http://x"); !errors.Is(err, errUsage) {
 		t.Errorf("bad environment value: %v", err)
 	}

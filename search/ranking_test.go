@@ -2,8 +2,11 @@ package search
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/mallihaku/mallihaku/finnish"
 	"github.com/mallihaku/mallihaku/finnish/finnishtest"
@@ -102,5 +105,42 @@ func TestSpellingSuggestions(t *testing.T) {
 	res, err := voikko.Search(context.Background(), Request{Query: "avaruusalus"})
 	if err != nil || res.Total != 0 || res.Suggestion != nil {
 		t.Errorf("avaruusalus: %d models, suggestion %+v, err %v", res.Total, res.Suggestion, err)
+	}
+}
+
+// A compound query word matches through its parts only texts that lack the word itself, so
+// in a text that has it, the parts match nothing else (kotihoito must not match the "koti" of
+// "kotikuntoutuksen" there).
+func TestCompoundPartsMatchOnlyTextsWithoutTheWord(t *testing.T) {
+	s := relevanceSearcher(t, finnishtest.Voikko(t), []practice.Model{
+		{ID: "both", Title: "Kotihoidon ja kotikuntoutuksen yhteistyö"},
+		{ID: "parts", Title: "Hoito omassa kodissa"},
+	})
+	res, err := s.Search(context.Background(), Request{Query: "kotihoito"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rankedIDs(res); got != "both parts" {
+		t.Fatalf("kotihoito found %q, want both, then parts", got)
+	}
+	clauses, _ := Parse("kotihoito")
+	req := bleve.NewSearchRequest(s.textQuery(clauses))
+	req.IncludeLocations = true
+	found, err := s.index.Search(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range found.Hits {
+		var terms []string
+		for _, ts := range h.Locations {
+			for term := range ts {
+				terms = append(terms, term)
+			}
+		}
+		sort.Strings(terms)
+		want := map[string]string{"both": "kotihoito", "parts": "hoito koti"}[h.ID]
+		if got := strings.Join(terms, " "); got != want {
+			t.Errorf("%s: matched terms %q, want %q", h.ID, got, want)
+		}
 	}
 }

@@ -103,9 +103,9 @@ func wordQuery(w finnish.Word) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// partsQuery matches a text that has every part of a compound query word, anywhere
-// (kotihoitoasiakas: "kotihoidon asiakkaat"); texts that also have longer runs of its parts
-// (kotihoito, hoitoasiakas) rank higher.
+// partsQuery matches a text that lacks a compound query word but has every part of it,
+// anywhere (kotihoitoasiakas: "kotihoidon asiakkaat"); texts that also have longer runs of its
+// parts (kotihoito, hoitoasiakas) rank higher.
 func partsQuery(w finnish.Word) query.Query {
 	anyField := func(t string, boost float64) query.Query {
 		var qs []query.Query
@@ -123,9 +123,15 @@ func partsQuery(w finnish.Word) query.Query {
 			runs = append(runs, anyField(p, boostRuns))
 		}
 	}
-	b := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(leaves)}, runs, nil)
-	b.SetBoost(boostParts)
-	return b
+	// Only texts that lack the word itself: where it is, its parts add nothing but marks on
+	// unrelated words (kotihoidon must not mark "kotikuntoutus" in a text that has it).
+	var whole []query.Query
+	for _, b := range w.Bases {
+		whole = append(whole, anyField(b, 1))
+	}
+	q := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(leaves)}, runs, whole)
+	q.SetBoost(boostParts)
+	return q
 }
 
 // phraseQuery matches the words next to each other, each in any of its forms (nuorten

@@ -155,6 +155,8 @@ type apiStatus struct {
 	Mallihaku   string      `json:"mallihaku"`
 	LastReindex *ReindexJob `json:"last_reindex"`
 	NextReindex *time.Time  `json:"next_reindex"`
+	// NextByMode is the next scheduled run of each schedule (incremental, full).
+	NextByMode map[string]time.Time `json:"next_reindex_by_mode"`
 }
 
 func (s *server) apiStatus(c *gin.Context) error {
@@ -169,9 +171,13 @@ func (s *server) apiStatus(c *gin.Context) error {
 			return err
 		}
 	}
-	if s.cfg.NextReindex != nil {
-		if next := s.cfg.NextReindex(); !next.IsZero() {
-			out.NextReindex = &next
+	out.NextByMode = map[string]time.Time{}
+	if s.cfg.NextReindexes != nil {
+		for mode, next := range s.cfg.NextReindexes() {
+			out.NextByMode[mode] = next
+			if out.NextReindex == nil || next.Before(*out.NextReindex) {
+				out.NextReindex = &next
+			}
 		}
 	}
 	c.JSON(http.StatusOK, out)

@@ -427,7 +427,9 @@ func TestStatusReportsTheIndexAndReindexJobs(t *testing.T) {
 		LastReindex: func(context.Context) (*ReindexJob, error) {
 			return &ReindexJob{Mode: "incremental", State: "done", Started: started, Counts: map[string]int{"fetched": 3}}, nil
 		},
-		NextReindex: func() time.Time { return next }})
+		NextReindexes: func() map[string]time.Time {
+			return map[string]time.Time{"incremental": next, "full": next.Add(time.Hour)}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +439,8 @@ func TestStatusReportsTheIndexAndReindexJobs(t *testing.T) {
 	var st map[string]any
 	json.Unmarshal([]byte(body), &st)
 	if st["generation"] != ix.Generation() || st["documents"] != 0.0 || st["analyzer"] != "snowball" ||
-		st["next_reindex"] != next.Format(time.RFC3339) || st["last_reindex"].(map[string]any)["mode"] != "incremental" {
+		st["next_reindex"] != next.Format(time.RFC3339) || st["last_reindex"].(map[string]any)["mode"] != "incremental" ||
+		st["next_reindex_by_mode"].(map[string]any)["full"] != next.Add(time.Hour).Format(time.RFC3339) {
 		t.Errorf("status %s", body)
 	}
 	checkAsDocumented(t, srv, loadOpenAPI(t, srv), "get", "/api/v1/status", "/api/v1/status", nil, false, 200)

@@ -46,10 +46,10 @@ type Config struct {
 	Version  string
 	Analyzer string
 	// LastReindex returns the most recent reindex job (nil when none has run), and
-	// NextReindex when the next one is scheduled (zero when none is), for /api/v1/status.
+	// NextReindexes the next scheduled run of each schedule (by mode), for /api/v1/status.
 	// Either may be nil: the status then says null.
-	LastReindex func(ctx context.Context) (*ReindexJob, error)
-	NextReindex func() time.Time
+	LastReindex   func(ctx context.Context) (*ReindexJob, error)
+	NextReindexes func() map[string]time.Time
 	// AdminToken turns the admin routes on (at least MinAdminTokenLength characters); without
 	// one they do not exist. Jobs is what they control; jobs they start run under JobContext.
 	AdminToken string

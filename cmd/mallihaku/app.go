@@ -92,7 +92,13 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 			return err
 		}
 		sched := indexer.NewScheduler(a.reindexer, nil, cfg.Jitter)
-		wcfg.NextReindex = func() time.Time { return earliest(sched.Next()) }
+		wcfg.NextReindexes = func() map[string]time.Time {
+			next := map[string]time.Time{}
+			for mode, t := range sched.Next() {
+				next[string(mode)] = t
+			}
+			return next
+		}
 		if err := a.schedule(ctx, sched, cfg); err != nil {
 			return err
 		}
@@ -166,16 +172,6 @@ func (a *app) schedule(ctx context.Context, sched *indexer.Scheduler, cfg config
 		go sched.Run(ctx, j.mode, s)
 	}
 	return nil
-}
-
-func earliest(next map[indexer.Mode]time.Time) time.Time {
-	var t time.Time
-	for _, n := range next {
-		if t.IsZero() || n.Before(t) {
-			t = n
-		}
-	}
-	return t
 }
 
 func (a *app) lastJob(context.Context) (*web.ReindexJob, error) {

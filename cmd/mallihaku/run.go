@@ -198,7 +198,7 @@ func runCrawl(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 }
 
 func printCounts(w io.Writer, counts map[string]int) {
-	keys := []string{"discovered", "fetched", "not_modified", "skipped", "failed", "added", "updated", "deleted", "indexed"}
+	keys := []string{"discovered", "fetched", "not_modified", "skipped_lastmod", "skipped", "failed", "added", "updated", "deleted", "indexed"}
 	var parts []string
 	for _, k := range keys {
 		if v, ok := counts[k]; ok {

@@ -3,12 +3,9 @@ package search
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
-	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
 )
 
@@ -25,26 +22,7 @@ var fixture = []practice.Model{
 		Region: []string{"Lappi"}, Phase: "Valmis", Modified: practice.NewDate(2021, 1, 1)},
 }
 
-func newFixtureSearcher(t *testing.T) *Searcher {
-	t.Helper()
-	ix, err := indexer.Open(t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	_, err = ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-		for _, m := range fixture {
-			if err := put(m); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return NewSearcher(ix)
-}
+func newFixtureSearcher(t *testing.T) *Searcher { return newSearcherOf(t, fixture) }
 
 func counts(vs []FacetValue) map[string]int {
 	m := map[string]int{}

@@ -39,16 +39,10 @@ func searchRequest(q url.Values) (search.Request, error) {
 	return r, nil
 }
 
+// apiHit is a model found: the brief of it, with its score and highlights.
 type apiHit struct {
-	ID         string            `json:"id"`
-	URL        string            `json:"url"`
-	Title      string            `json:"title"`
-	Summary    string            `json:"summary"`
-	Region     []string          `json:"region"`
-	Phase      string            `json:"phase"`
-	Topics     []string          `json:"topics"`
+	apiBrief
 	Created    practice.Date     `json:"created"`
-	Modified   practice.Date     `json:"modified"`
 	Score      float64           `json:"score"`
 	Highlights search.Highlights `json:"highlights"`
 }
@@ -83,19 +77,23 @@ func (s *server) apiSearch(c *gin.Context) error {
 	return nil
 }
 
+func briefOf(m practice.Model) apiBrief {
+	return apiBrief{ID: m.ID, URL: m.URL, Title: m.Title, Summary: m.Summary, Region: orEmpty(m.Region),
+		Phase: m.Phase, Topics: orEmpty(m.Topics), Modified: m.Modified}
+}
+
 func hitOf(m practice.Model, score float64, hl search.Highlights) apiHit {
-	return apiHit{ID: m.ID, URL: m.URL, Title: m.Title, Summary: m.Summary, Region: orEmpty(m.Region),
-		Phase: m.Phase, Topics: orEmpty(m.Topics), Created: m.Created, Modified: m.Modified, Score: score, Highlights: hl}
+	return apiHit{apiBrief: briefOf(m), Created: m.Created, Score: score, Highlights: hl}
 }
 
 // apiModelResult is a model's whole document and the models most like it.
 type apiModelResult struct {
 	practice.Model
-	Related []apiRelated `json:"related"`
+	Related []apiBrief `json:"related"`
 }
 
-// apiRelated is a related model in brief.
-type apiRelated struct {
+// apiBrief is a model in brief, as hits and related models show it.
+type apiBrief struct {
 	ID       string        `json:"id"`
 	URL      string        `json:"url"`
 	Title    string        `json:"title"`
@@ -115,10 +113,9 @@ func (s *server) apiModel(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := apiModelResult{Model: m.WithEmptyLists(), Related: []apiRelated{}}
+	out := apiModelResult{Model: m.WithEmptyLists(), Related: []apiBrief{}}
 	for _, r := range related {
-		out.Related = append(out.Related, apiRelated{ID: r.ID, URL: r.URL, Title: r.Title, Summary: r.Summary,
-			Region: orEmpty(r.Region), Phase: r.Phase, Topics: orEmpty(r.Topics), Modified: r.Modified})
+		out.Related = append(out.Related, briefOf(r))
 	}
 	c.JSON(http.StatusOK, out)
 	return nil

@@ -121,6 +121,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	}
 
 	r.GET("/", search(s.handle(s.searchPage))...)
+	r.GET("/feed.atom", search(s.handle(s.feed))...)
 	r.GET("/malli/:id", s.handle(s.modelPage))
 	static, _ := fs.Sub(staticFS, "static")
 	r.StaticFS("/static", http.FS(static))

@@ -88,19 +88,3 @@ func TestFacetAbuseIsRefused(t *testing.T) {
 		t.Errorf("unknown parameter: %d", resp.StatusCode)
 	}
 }
-
-func TestSearchPageShowsCountiesOnceARegionIsSelected(t *testing.T) {
-	srv := newServer(t)
-	headings := func(path string) string {
-		_, body := get(t, srv, path)
-		doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
-		return doc.Find(".facet h2").Text()
-	}
-	if h := headings("/"); strings.Contains(h, "Hyvinvointialue") || !strings.Contains(h, "Maakunta") {
-		t.Errorf("landing page facets: %s", h)
-	}
-	if h := headings("/?region=Pirkanmaa"); strings.Contains(h, "Hyvinvointialue") {
-		// The fixture's Pirkanmaa model names no county: nothing to list.
-		t.Errorf("facets under Pirkanmaa: %s", h)
-	}
-}

@@ -63,9 +63,8 @@ type atomEntry struct {
 }
 
 // feedText is the feed's title and subtitle for a search (its query and the values of its
-// filters), in the interface language lang. Every language gets Finnish until the strings
-// are translated.
-func feedText(lang, query string, values []string) (xmlLang, title, subtitle string) {
+// filters), in the interface language lang.
+func feedText(lang, query string, values []string) (title, subtitle string) {
 	what := query
 	if len(values) > 0 {
 		if what != "" {
@@ -74,16 +73,16 @@ func feedText(lang, query string, values []string) (xmlLang, title, subtitle str
 		what += strings.Join(values, ", ")
 	}
 	if what == "" {
-		return "fi", "mallihaku: uusimmat toimintamallit", "Innokylän uusimmat toimintamallit"
+		return tr(lang, "feed_newest"), tr(lang, "feed_newest_sub")
 	}
-	return "fi", "mallihaku: " + what, "Uusimmat hakua vastaavat toimintamallit"
+	return "mallihaku: " + what, tr(lang, "feed_search_sub")
 }
 
 // feed answers /feed.atom: the newest models of the search the parameters describe.
 func (s *server) feed(c *gin.Context) error {
 	params := c.Request.URL.Query()
 	// lang is the interface language here, not a filter on the models' language.
-	lang := params.Get("lang")
+	lang := pageLang(c.Request)
 	filters := clone(params)
 	filters.Del("lang")
 	req, err := searchRequest(filters)
@@ -118,7 +117,8 @@ func (s *server) feed(c *gin.Context) error {
 		Generator: atomGenerator{Version: s.cfg.Version, Name: "mallihaku"},
 		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self},
 			{Rel: "alternate", Type: "text/html", Href: base + "/?" + alternate.Encode()}}}
-	out.Lang, out.Title, out.Subtitle = feedText(lang, req.Query, values)
+	out.Title, out.Subtitle = feedText(lang, req.Query, values)
+	out.Lang = lang
 	var newest time.Time
 	for _, h := range res.Hits {
 		e, updated := entryOf(h.Model, base, now)

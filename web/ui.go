@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -15,22 +16,20 @@ import (
 	"github.com/mallihaku/mallihaku/search"
 )
 
-// facetLabels are the Finnish headings of the facets shown on the search page, in order. A
-// facet with a parent (the region hierarchy) is shown once a value of its parent is selected:
-// choosing Uusimaa brings up Uusimaa's wellbeing services counties, choosing a county its
-// municipalities.
-var facetLabels = []struct{ Key, Label, Parent string }{
-	{"region", "Maakunta", ""},
-	{"wellbeing_county", "Hyvinvointialue", "region"},
-	{"municipality", "Kunta", "wellbeing_county"},
-	{"phase", "Kehittämisen vaihe", ""},
-	{"topic", "Aihealue", ""},
-	{"target_group", "Kohderyhmä", ""},
-	{"phenomenon", "Ilmiö", ""},
-	{"funder", "Rahoittaja", ""},
-	{"year", "Päivitetty vuonna", ""},
-	{"created_year", "Luotu vuonna", ""},
-}
+// Search page layout: facet values listed before "show more", and how many values each facet
+// brings (unless the URL asks for another facet_size).
+const (
+	facetShown    = 6
+	pageFacetSize = 30
+)
+
+// sidebarFacets are the facets of the search page's sidebar, in order. The region hierarchy is
+// one group: a selected maakunta lists its wellbeing services counties beneath it, a selected
+// county its municipalities.
+var sidebarFacets = []string{"region", "phase", "topic", "target_group", "phenomenon", "funder", "year", "created_year"}
+
+// pageSorts are the orders offered on the page, the default first.
+var pageSorts = []string{"relevance", "modified", "created", "title"}
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -62,90 +61,310 @@ func render(c *gin.Context, t *template.Template, status int, data any) error {
 	return nil
 }
 
-type link struct{ Value, Href string }
-
-type facetView struct {
-	Label  string
-	Values []facetValueView
+// page is what the layout of every page needs.
+type page struct {
+	Lang  string
+	T     messages
+	Title string
+	// LangParam is "?lang=xx" when the URL chose the language, so links keep it; HomeHref is
+	// the search page in that language.
+	LangParam, HomeHref string
+	Langs               []langLink
+	// ContentLang is the language of the models' text when it differs from the interface's.
+	ContentLang         string
+	FeedHref, FeedTitle string
 }
 
-type facetValueView struct {
-	search.FacetValue
-	Href string
+type langLink struct {
+	Code, Name, Href string
+	Current          bool
+}
+
+func newPage(c *gin.Context) page {
+	lang := pageLang(c.Request)
+	p := page{Lang: lang, T: catalog[lang], HomeHref: "/"}
+	if lang != "fi" {
+		p.ContentLang = "fi"
+	}
+	params := c.Request.URL.Query()
+	if params.Get("lang") == lang {
+		p.LangParam = "?lang=" + lang
+		p.HomeHref = "/" + p.LangParam
+	}
+	for _, t := range uiLangs {
+		code := t.String()
+		q := clone(params)
+		q.Set("lang", code)
+		p.Langs = append(p.Langs, langLink{Code: code, Name: catalog[code]["lang_name"], Href: c.Request.URL.Path + "?" + q.Encode(), Current: code == lang})
+	}
+	return p
+}
+
+// param is a hidden form field: a parameter of the URL the form must keep.
+type param struct{ Name, Value string }
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type facetGroup struct {
+	Key, Legend string
+	Items, More []facetItem
+	MoreLabel   string
+}
+
+// facetItem is one checkbox of the sidebar; Children are the values beneath it in the region
+// hierarchy.
+type facetItem struct {
+	ID, Name, Value, Count string
+	Checked                bool
+	Children               []facetItem
+}
+
+type chip struct{ Key, Value, Remove, Href string }
+
+type suggestionView struct {
+	Query, Href, AppliedText string
+	Applied                  bool
 }
 
 type hitView struct {
-	ID, Title, Phase, Modified string
-	Region                     []string
+	ID, Title, Phase, Modified, ModifiedISO string
+	Region, Topics                          []string
 	// Snippet is the best highlighted fragment, SnippetFrom the heading of the section it
 	// comes from (both HTML: escaped text, <mark> the only markup).
 	Snippet, SnippetFrom template.HTML
 }
 
+type pageLink struct {
+	Number        int
+	Href, Label   string
+	Current, Skip bool
+}
+
 type searchView struct {
-	Title, Query       string
-	Hidden             []struct{ Name, Value string }
-	Total              uint64
-	Facets             []facetView
-	Chips              []link
-	ClearHref          string
-	Hits               []hitView
-	Page, Pages        int
-	PrevHref, NextHref string
+	page
+	Query                     string
+	Hidden                    []param
+	Sorts                     []option
+	Total                     uint64
+	Count, Took, FiltersLabel string
+	Suggestion                *suggestionView
+	Facets                    []facetGroup
+	Chips                     []chip
+	ClearHref, AllHref        string
+	Hits                      []hitView
+	Start                     int
+	Pages                     []pageLink
+	PrevHref, NextHref        string
 }
 
 func (s *server) searchPage(c *gin.Context) error {
 	params := c.Request.URL.Query()
-	req, err := searchRequest(params)
+	req, err := searchRequest(withoutLang(params))
 	if err != nil {
 		return err
+	}
+	if req.FacetSize == 0 {
+		req.FacetSize = pageFacetSize
 	}
 	res, err := s.cfg.Searcher.Search(c.Request.Context(), req)
 	if err != nil {
 		return err
 	}
-	v := searchView{Title: "Haku", Query: req.Query, Total: res.Total, Page: res.Page,
-		Pages: max(1, int((res.Total+uint64(res.Size)-1)/uint64(res.Size)))}
+	v := searchView{page: newPage(c), Query: req.Query, Total: res.Total, Start: (res.Page-1)*res.Size + 1}
+	lang := v.Lang
+	v.Title = tr(lang, "search_title")
 	if req.Query != "" {
-		v.Title = req.Query + " – haku"
+		v.Title = tr(lang, "search_title_q", req.Query)
 	}
-	for key, values := range req.Filters {
-		for _, val := range values {
-			v.Hidden = append(v.Hidden, struct{ Name, Value string }{key, val})
-		}
+	v.Count = tr(lang, "count_many", res.Total)
+	if res.Total == 1 {
+		v.Count = tr(lang, "count_one", res.Total)
 	}
-	slices.SortFunc(v.Hidden, func(a, b struct{ Name, Value string }) int { return strings.Compare(a.Name+a.Value, b.Name+b.Value) })
-	for _, fl := range facetLabels {
-		if fl.Parent != "" && len(req.Filters[fl.Parent]) == 0 && len(req.Filters[fl.Key]) == 0 {
-			continue
-		}
-		fv := facetView{Label: fl.Label}
-		for _, val := range res.Facets[fl.Key] {
-			fv.Values = append(fv.Values, facetValueView{FacetValue: val, Href: toggle(params, fl.Key, val.Value)})
-			if val.Selected {
-				v.Chips = append(v.Chips, link{Value: val.Value, Href: toggle(params, fl.Key, val.Value)})
+	v.Took = tr(lang, "took", res.Took.Seconds())
+	for _, key := range pageSorts {
+		v.Sorts = append(v.Sorts, option{Value: key, Label: tr(lang, "sort_"+key), Selected: key == req.Sort || (req.Sort == "" && key == "relevance")})
+	}
+	if sg := res.Suggestion; sg != nil {
+		p := clone(params)
+		p.Set("q", sg.Query)
+		p.Del("page")
+		v.Suggestion = &suggestionView{Query: sg.Query, Href: "/?" + p.Encode(), Applied: sg.Applied, AppliedText: tr(lang, "applied", req.Query)}
+	}
+
+	shown := map[param]bool{}
+	v.Facets = sidebar(lang, req, res, shown)
+	selected := 0
+	for _, f := range search.Facets {
+		for _, val := range req.Filters[f.Key] {
+			selected++
+			if !shown[param{f.Key, val}] {
+				v.Hidden = append(v.Hidden, param{f.Key, val})
 			}
+			label := tr(lang, "chip_"+f.Key)
+			if _, ok := catalog["fi"]["chip_"+f.Key]; !ok {
+				label = tr(lang, "facet_"+f.Key)
+			}
+			v.Chips = append(v.Chips, chip{Key: f.Key, Value: val, Remove: tr(lang, "remove_filter", label+": "+val), Href: toggle(params, f.Key, val)})
 		}
-		v.Facets = append(v.Facets, fv)
 	}
-	clear := url.Values{}
+	v.FiltersLabel = tr(lang, "filters")
+	if selected > 0 {
+		v.FiltersLabel = tr(lang, "filters_chosen", selected)
+	}
+	for _, name := range []string{"lang", "size", "facet_size"} {
+		if val := params.Get(name); val != "" {
+			v.Hidden = append(v.Hidden, param{name, val})
+		}
+	}
+
+	keep := url.Values{}
+	if l := params.Get("lang"); l != "" {
+		keep.Set("lang", l)
+	}
+	v.AllHref = "/?" + keep.Encode()
 	if req.Query != "" {
-		clear.Set("q", req.Query)
+		keep.Set("q", req.Query)
 	}
-	v.ClearHref = "/?" + clear.Encode()
+	if req.Sort != "" {
+		keep.Set("sort", req.Sort)
+	}
+	v.ClearHref = "/?" + keep.Encode()
+	feed := clone(params)
+	feed.Del("page")
+	feed.Del("sort")
+	v.FeedHref, v.FeedTitle = "/feed.atom?"+feed.Encode(), tr(lang, "feed_title")+": "+v.Title
+
 	for _, h := range res.Hits {
 		hv := hitView{ID: h.Model.ID, Title: h.Model.Title, Phase: h.Model.Phase, Region: h.Model.Region,
-			Modified: h.Model.Modified.Finnish()}
+			Topics: h.Model.Topics, Modified: h.Model.Modified.Finnish()}
+		if !h.Model.Modified.IsZero() {
+			hv.ModifiedISO = h.Model.Modified.String()
+		}
 		hv.Snippet, hv.SnippetFrom = snippet(h)
 		v.Hits = append(v.Hits, hv)
+	}
+	pages := max(1, int((res.Total+uint64(res.Size)-1)/uint64(res.Size)))
+	if pages > 1 {
+		v.Pages = pager(lang, params, res.Page, pages)
 	}
 	if res.Page > 1 {
 		v.PrevHref = withPage(params, res.Page-1)
 	}
-	if res.Page < v.Pages {
+	if res.Page < pages {
 		v.NextHref = withPage(params, res.Page+1)
 	}
 	return render(c, s.pages["search"], http.StatusOK, v)
+}
+
+// withoutLang drops lang: on the pages it is the interface language, never a filter.
+func withoutLang(params url.Values) url.Values {
+	p := clone(params)
+	p.Del("lang")
+	return p
+}
+
+// sidebar lays out the facets of a result as checkbox groups, marking in shown every
+// (facet, value) pair it lists.
+func sidebar(lang string, req search.Request, res search.Result, shown map[param]bool) []facetGroup {
+	n := 0
+	item := func(key string, v search.FacetValue) facetItem {
+		n++
+		shown[param{key, v.Value}] = true
+		return facetItem{ID: "f" + strconv.Itoa(n), Name: key, Value: v.Value, Count: finnishNumbers.Sprintf("%d", v.Count), Checked: v.Selected}
+	}
+	var groups []facetGroup
+	for _, key := range sidebarFacets {
+		var items []facetItem
+		if key == "region" {
+			items = regionTree(req, res, item)
+		} else {
+			for _, v := range res.Facets[key] {
+				items = append(items, item(key, v))
+			}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		g := facetGroup{Key: key, Legend: tr(lang, "facet_"+key)}
+		for i, it := range items {
+			if i < facetShown || it.Checked || hasChecked(it.Children) {
+				g.Items = append(g.Items, it)
+			} else {
+				g.More = append(g.More, it)
+			}
+		}
+		g.MoreLabel = tr(lang, "show_more", len(g.More))
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+// regionTree nests the region facets: counties under their selected maakunta, municipalities
+// under their selected county (on Åland, which has no county, under the maakunta). A selected
+// value whose parent is not listed stands on its own at the top.
+func regionTree(req search.Request, res search.Result, item func(string, search.FacetValue) facetItem) []facetItem {
+	under := func(key, parentKey string, also ...string) map[string][]facetItem {
+		by := map[string][]facetItem{}
+		for _, v := range res.Facets[key] {
+			if v.Selected || slices.Contains(req.Filters[parentKey], v.Parent) || slices.ContainsFunc(also, func(k string) bool { return slices.Contains(req.Filters[k], v.Parent) }) {
+				by[v.Parent] = append(by[v.Parent], item(key, v))
+			}
+		}
+		return by
+	}
+	municipalities := under("municipality", "wellbeing_county", "region")
+	counties := under("wellbeing_county", "region")
+	var top []facetItem
+	for _, v := range res.Facets["region"] {
+		it := item("region", v)
+		for _, county := range counties[v.Value] {
+			county.Children = municipalities[county.Value]
+			delete(municipalities, county.Value)
+			it.Children = append(it.Children, county)
+		}
+		delete(counties, v.Value)
+		it.Children = append(it.Children, municipalities[v.Value]...)
+		delete(municipalities, v.Value)
+		top = append(top, it)
+	}
+	for _, rest := range []map[string][]facetItem{counties, municipalities} {
+		for _, parent := range slices.Sorted(mapKeys(rest)) {
+			top = append(top, rest[parent]...)
+		}
+	}
+	return top
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func hasChecked(items []facetItem) bool {
+	return slices.ContainsFunc(items, func(it facetItem) bool { return it.Checked || hasChecked(it.Children) })
+}
+
+// pager lists the first, the last and the pages around the current one, with skips between.
+func pager(lang string, params url.Values, current, pages int) []pageLink {
+	var out []pageLink
+	for n := 1; n <= pages; n++ {
+		if n != 1 && n != pages && (n < current-2 || n > current+2) {
+			if len(out) > 0 && !out[len(out)-1].Skip {
+				out = append(out, pageLink{Skip: true})
+			}
+			continue
+		}
+		out = append(out, pageLink{Number: n, Href: withPage(params, n), Label: tr(lang, "page_n", n), Current: n == current})
+	}
+	return out
 }
 
 // snippet is the best highlighted fragment of a hit (the summary's, else a section's with its
@@ -175,7 +394,7 @@ func toggle(params url.Values, key, value string) string {
 
 func withPage(params url.Values, page int) string {
 	p := clone(params)
-	p.Set("page", fmt.Sprint(page))
+	p.Set("page", strconv.Itoa(page))
 	return "/?" + p.Encode()
 }
 
@@ -187,11 +406,29 @@ func clone(v url.Values) url.Values {
 	return c
 }
 
+// area is a place in the region hierarchy of a model, with the places of the model beneath it.
+type area struct {
+	Name, Href string
+	Children   []area
+}
+
+// fact is one labelled line of a model's key facts; each value links to the search filtered by it.
+type fact struct {
+	Label  string
+	Values []valueLink
+}
+
+type valueLink struct{ Value, Href string }
+
 type modelView struct {
-	Title             string
-	Model             practice.Model
-	Created, Modified string
-	Related           []practice.Model
+	page
+	Model                   practice.Model
+	Areas                   []area
+	Facts                   []fact
+	Created, Modified       string
+	CreatedISO, ModifiedISO string
+	BackHref                string
+	Related                 []practice.Model
 }
 
 func (s *server) modelPage(c *gin.Context) error {
@@ -203,18 +440,113 @@ func (s *server) modelPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, s.pages["model"], http.StatusOK, modelView{Title: m.Title, Model: m,
-		Created: m.Created.Finnish(), Modified: m.Modified.Finnish(), Related: related})
+	v := modelView{page: newPage(c), Model: m, Created: m.Created.Finnish(), Modified: m.Modified.Finnish(), Related: related}
+	v.Title = m.Title
+	if m.Lang != "" && m.Lang != v.Lang {
+		v.ContentLang = m.Lang
+	}
+	if !m.Created.IsZero() {
+		v.CreatedISO = m.Created.String()
+	}
+	if !m.Modified.IsZero() {
+		v.ModifiedISO = m.Modified.String()
+	}
+	filterHref := func(key, value string) string {
+		q := url.Values{key: {value}}
+		if l := c.Query("lang"); l != "" {
+			q.Set("lang", l)
+		}
+		return "/?" + q.Encode()
+	}
+	v.Areas = areas(m, filterHref)
+	for _, f := range []struct {
+		label, key string
+		values     []string
+	}{
+		{"phase", "phase", []string{m.Phase}},
+		{"topics", "topic", m.Topics},
+		{"target_groups", "target_group", m.TargetGroups},
+		{"phenomena", "phenomenon", m.Phenomena},
+		{"funders", "funder", m.Funders},
+	} {
+		fv := fact{Label: tr(v.Lang, f.label)}
+		for _, val := range f.values {
+			if val != "" {
+				fv.Values = append(fv.Values, valueLink{val, filterHref(f.key, val)})
+			}
+		}
+		if len(fv.Values) > 0 {
+			v.Facts = append(v.Facts, fv)
+		}
+	}
+	v.BackHref = backToSearch(c.Request, v.HomeHref)
+	return render(c, s.pages["model"], http.StatusOK, v)
+}
+
+// areas places a model's regions, counties and municipalities in the hierarchy: each maakunta
+// with its counties beneath it, each county with its municipalities.
+func areas(m practice.Model, href func(key, value string) string) []area {
+	g := practice.DefaultGazetteer()
+	placeOf := func(name string) practice.Place { p, _ := g.Lookup(name); return p }
+	var top []area
+	countyDone, muniDone := map[string]bool{}, map[string]bool{}
+	municipalitiesUnder := func(match func(practice.Place) bool) []area {
+		var out []area
+		for _, mu := range m.Municipality {
+			if !muniDone[mu] && match(placeOf(mu)) {
+				muniDone[mu] = true
+				out = append(out, area{Name: mu, Href: href("municipality", mu)})
+			}
+		}
+		return out
+	}
+	countyArea := func(county string) area {
+		countyDone[county] = true
+		return area{Name: county, Href: href("wellbeing_county", county),
+			Children: municipalitiesUnder(func(p practice.Place) bool { return p.County == county })}
+	}
+	for _, r := range m.Region {
+		a := area{Name: r, Href: href("region", r)}
+		for _, county := range m.WellbeingCounty {
+			if !countyDone[county] && placeOf(county).Region == r {
+				a.Children = append(a.Children, countyArea(county))
+			}
+		}
+		a.Children = append(a.Children, municipalitiesUnder(func(p practice.Place) bool { return p.Region == r })...)
+		top = append(top, a)
+	}
+	for _, county := range m.WellbeingCounty {
+		if !countyDone[county] {
+			top = append(top, countyArea(county))
+		}
+	}
+	return append(top, municipalitiesUnder(func(practice.Place) bool { return true })...)
+}
+
+// backToSearch is the search the reader came from when the Referer is a search page of this
+// site, else the search page.
+func backToSearch(r *http.Request, home string) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host || ref.Path != "/" {
+		return home
+	}
+	return "/?" + ref.RawQuery
 }
 
 func (s *server) renderError(c *gin.Context, status int, msg string) {
-	title := "Sivua ei löytynyt"
-	if status == http.StatusBadRequest {
-		title = "Hakua ei voitu tehdä"
-	} else if status >= 500 {
-		title = "Virhe"
+	v := struct {
+		page
+		Message string
+	}{page: newPage(c), Message: msg}
+	switch {
+	case status == http.StatusBadRequest:
+		v.Title = tr(v.Lang, "bad_query")
+	case status >= 500:
+		v.Title = tr(v.Lang, "error")
+	default:
+		v.Title, v.Message = tr(v.Lang, "not_found"), ""
 	}
-	if err := render(c, s.pages["error"], status, struct{ Title, Message string }{title, msg}); err != nil {
+	if err := render(c, s.pages["error"], status, v); err != nil {
 		c.String(status, msg)
 	}
 }

@@ -30,8 +30,13 @@ var plain = practice.Model{ID: "tavallinen", URL: "https://esimerkki.fi/fi/toimi
 	Summary: "Matalan kynnyksen tukea nuorille.", Region: []string{"Pirkanmaa"}, Phase: "Kehitteillä",
 	Modified: practice.NewDate(2023, 6, 6)}
 
-func newServer(t *testing.T) *httptest.Server {
+// newServer serves an index of models on disk; of the hostile and the plain model when none
+// are given.
+func newServer(t *testing.T, models ...practice.Model) *httptest.Server {
 	t.Helper()
+	if len(models) == 0 {
+		models = []practice.Model{hostile, plain}
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ix, err := indexer.Open(t.TempDir(), log)
 	if err != nil {
@@ -39,10 +44,12 @@ func newServer(t *testing.T) *httptest.Server {
 	}
 	t.Cleanup(func() { ix.Close() })
 	if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-		if err := put(hostile); err != nil {
-			return err
+		for _, m := range models {
+			if err := put(m); err != nil {
+				return err
+			}
 		}
-		return put(plain)
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +73,9 @@ func get(t *testing.T, srv *httptest.Server, path string) (*http.Response, strin
 	return resp, string(b)
 }
 
+// ownScript is the one script element of every page: the page's own enhancements.
+const ownScript = `<script src="/static/app.js" defer></script>`
+
 var (
 	unescapedScript = regexp.MustCompile(`(?i)<script`)
 	handlerInTag    = regexp.MustCompile(`(?i)<[^>]*\sonerror=`)
@@ -80,7 +90,7 @@ func TestCrawledTextIsShownAsTextNeverAsMarkup(t *testing.T) {
 			t.Errorf("%s: status %d", path, resp.StatusCode)
 		}
 		for name, re := range map[string]*regexp.Regexp{"<script": unescapedScript, "onerror in a tag": handlerInTag, "javascript: link": jsHref} {
-			if re.MatchString(body) {
+			if re.MatchString(strings.Replace(body, ownScript, "", 1)) {
 				t.Errorf("%s: page contains %s", path, name)
 			}
 		}
@@ -169,11 +179,11 @@ func TestSearchPageShowsCountsFiltersAndResults(t *testing.T) {
 	srv := newServer(t)
 	_, body := get(t, srv, "/?region=Pirkanmaa")
 	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if got := doc.Find(".total").Text(); !strings.Contains(got, "1 toimintamallia") {
+	if got := doc.Find("#tulosmaara").Text(); !strings.Contains(got, "1 toimintamalli ") {
 		t.Errorf("result count reads %q", got)
 	}
-	if doc.Find(".hit h3 a").Text() != "Nuorten päihdetyö" {
-		t.Errorf("results: %q", doc.Find(".hit h3 a").Text())
+	if doc.Find(".hit h2 a").Text() != "Nuorten päihdetyö" {
+		t.Errorf("results: %q", doc.Find(".hit h2 a").Text())
 	}
 	chip := doc.Find(".chip")
 	if chip.Length() != 1 || !strings.Contains(chip.Text(), "Pirkanmaa") {
@@ -184,7 +194,8 @@ func TestSearchPageShowsCountsFiltersAndResults(t *testing.T) {
 		t.Errorf("removing the chip keeps the filter: %s", href)
 	}
 	// The region list still offers Lappi with the count it would give.
-	if !strings.Contains(doc.Find(".facet").First().Text(), "Lappi") {
-		t.Errorf("region facet: %q", doc.Find(".facet").First().Text())
+	region := doc.Find(`fieldset[data-facet="region"]`)
+	if region.Find(`input[value="Lappi"]:not([checked])`).Length() != 1 || region.Find(`input[value="Pirkanmaa"][checked]`).Length() != 1 {
+		t.Errorf("region facet: %q", region.Text())
 	}
 }

@@ -1,0 +1,328 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/mallihaku/mallihaku/practice"
+)
+
+// Models placed in the region hierarchy: two in Pirkanmaa's county, one in Itä-Uusimaa.
+var (
+	tampere = practice.Model{ID: "tampere", URL: "https://esimerkki.fi/fi/toimintamalli/tampere", Lang: "fi",
+		Title: "Nuorten päihdetyön jalkautuva tiimi", Summary: "Päihdetyötä nuorten omissa paikoissa.",
+		Region: []string{"Pirkanmaa"}, WellbeingCounty: []string{"Pirkanmaan hyvinvointialue"}, Municipality: []string{"Tampere"},
+		Phase: "Valmis", Topics: []string{"Päihteet ja riippuvuudet", "Nuoret"}, Funders: []string{"Sosiaali- ja terveysministeriö (STM)"},
+		Authors: []string{"Maija Meikäläinen"}, Created: practice.NewDate(2021, 11, 9), Modified: practice.NewDate(2023, 2, 15),
+		Sections: []practice.Section{{Heading: "Ratkaisun perusidea", Text: "Ensimmäinen kappale.\n\nToinen kappale."},
+			{Heading: "Toteutus", Text: "Näin se tehdään."}, {Heading: "Tulokset", Text: "Näin kävi."}},
+		Links: []practice.Link{{Title: "Esite", URL: "https://esimerkki.fi/esite.pdf"}}}
+	nokia = practice.Model{ID: "nokia", URL: "https://esimerkki.fi/fi/toimintamalli/nokia", Lang: "fi",
+		Title: "Päihdeperheiden lasten vertaisryhmä", Summary: "Vertaisryhmä lapsille.",
+		Region: []string{"Pirkanmaa"}, WellbeingCounty: []string{"Pirkanmaan hyvinvointialue"}, Municipality: []string{"Nokia"},
+		Phase: "Kehitteillä", Topics: []string{"Päihteet ja riippuvuudet"}, Modified: practice.NewDate(2024, 5, 2)}
+	porvoo = practice.Model{ID: "porvoo", URL: "https://esimerkki.fi/fi/toimintamalli/porvoo", Lang: "fi",
+		Title: "Ikäihmisten kotikuntoutus", Summary: "Kuntoutusta kotiin.",
+		Region: []string{"Uusimaa"}, WellbeingCounty: []string{"Itä-Uudenmaan hyvinvointialue"}, Municipality: []string{"Porvoo"},
+		Phase: "Valmis", Topics: []string{"Ikääntyneet"}, Modified: practice.NewDate(2022, 8, 30)}
+)
+
+func fetchPage(t *testing.T, srv interface{ Client() *http.Client }, base, path string, header ...string) *goquery.Document {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: status %d", path, resp.StatusCode)
+	}
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestRegionFacetNestsCountiesAndMunicipalitiesUnderTheChosenRegion(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	region := func(path string) *goquery.Selection {
+		return fetchPage(t, srv, srv.URL, path).Find(`fieldset[data-facet="region"]`)
+	}
+	if r := region("/"); r.Find(`input[name="region"]`).Length() != 2 || r.Find(`input[name="wellbeing_county"]`).Length() != 0 {
+		t.Errorf("before a choice the area list shows the maakunnat only: %q", r.Text())
+	}
+	r := region("/?region=Pirkanmaa")
+	county := r.Find(`input[name="region"][value="Pirkanmaa"]`).Parent().Find(`ul input[name="wellbeing_county"]`)
+	if county.Length() != 1 || county.AttrOr("value", "") != "Pirkanmaan hyvinvointialue" {
+		t.Errorf("Pirkanmaa chosen: its county is not listed beneath it: %q", r.Text())
+	}
+	if r.Find(`input[value="Itä-Uudenmaan hyvinvointialue"]`).Length() != 0 {
+		t.Errorf("Pirkanmaa chosen: another region's county is listed: %q", r.Text())
+	}
+	r = region("/?region=Pirkanmaa&wellbeing_county=Pirkanmaan+hyvinvointialue")
+	var municipalities []string
+	r.Find(`input[name="wellbeing_county"]`).Parent().Find(`ul input[name="municipality"]`).Each(func(_ int, s *goquery.Selection) {
+		municipalities = append(municipalities, s.AttrOr("value", ""))
+	})
+	slices.Sort(municipalities)
+	if !slices.Equal(municipalities, []string{"Nokia", "Tampere"}) {
+		t.Errorf("county chosen: municipalities beneath it are %v, want Nokia and Tampere", municipalities)
+	}
+}
+
+// formParams is what submitting the page's search form sends.
+func formParams(doc *goquery.Document) url.Values {
+	got := url.Values{}
+	doc.Find("#haku input, #haku select").Each(func(_ int, s *goquery.Selection) {
+		name := s.AttrOr("name", "")
+		switch {
+		case name == "":
+		case s.Is("select"):
+			got.Add(name, s.Find("option[selected]").AttrOr("value", ""))
+		case s.AttrOr("type", "") == "checkbox":
+			if _, on := s.Attr("checked"); on {
+				got.Add(name, s.AttrOr("value", ""))
+			}
+		default:
+			got.Add(name, s.AttrOr("value", ""))
+		}
+	})
+	return got
+}
+
+func TestSearchFormResubmitsEveryChoiceOfTheURL(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	for _, path := range []string{
+		"/?q=päihde&region=Pirkanmaa&wellbeing_county=Pirkanmaan+hyvinvointialue&municipality=Tampere&sort=modified",
+		"/?municipality=Porvoo&phase=Valmis&lang=sv&size=5",
+		"/?topic=Nuoret&lang=en",
+	} {
+		want, _ := url.ParseQuery(strings.SplitN(path, "?", 2)[1])
+		if want.Get("sort") == "" {
+			want.Set("sort", "relevance")
+		}
+		if !want.Has("q") {
+			want.Set("q", "")
+		}
+		got := formParams(fetchPage(t, srv, srv.URL, path))
+		for k := range got {
+			slices.Sort(got[k])
+			slices.Sort(want[k])
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: the form would send %v", path, got)
+		}
+	}
+}
+
+func TestSearchPageSpeaksFinnishSwedishOrEnglish(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	for _, c := range []struct {
+		path, acceptLanguage, lang, label, count string
+	}{
+		{"/", "", "fi", "Hae toimintamalleja", "3 toimintamallia"},
+		{"/?lang=sv", "", "sv", "Sök verksamhetsmodeller", "3 verksamhetsmodeller"},
+		{"/?lang=en", "sv-FI", "en", "Search practice models", "3 practice models"},
+		{"/", "sv-FI,sv;q=0.9,en;q=0.5", "sv", "Sök verksamhetsmodeller", "3 verksamhetsmodeller"},
+		{"/", "en-GB,en;q=0.8", "en", "Search practice models", "3 practice models"},
+		{"/", "de-DE,de;q=0.9", "fi", "Hae toimintamalleja", "3 toimintamallia"},
+		{"/?lang=xx", "", "fi", "Hae toimintamalleja", "3 toimintamallia"},
+	} {
+		doc := fetchPage(t, srv, srv.URL, c.path, "Accept-Language", c.acceptLanguage)
+		lang, _ := doc.Find("html").Attr("lang")
+		if lang != c.lang || doc.Find("label[for=q]").Text() != c.label || !strings.Contains(doc.Find("#tulosmaara").Text(), c.count) {
+			t.Errorf("%s, Accept-Language %q: html lang %q, label %q, count %q; want %s, %q, %q", c.path, c.acceptLanguage,
+				lang, doc.Find("label[for=q]").Text(), doc.Find("#tulosmaara").Text(), c.lang, c.label, c.count)
+		}
+		if c.lang != "fi" && doc.Find(`.hit h2[lang="fi"]`).Length() != 3 {
+			t.Errorf("%s: the Finnish titles are not marked lang=fi on a %s page", c.path, c.lang)
+		}
+	}
+	doc := fetchPage(t, srv, srv.URL, "/?lang=sv&region=Pirkanmaa")
+	if href := doc.Find(`#kielet a[lang="en"]`).AttrOr("href", ""); !strings.Contains(href, "lang=en") || !strings.Contains(href, "region=Pirkanmaa") {
+		t.Errorf("the English link leaves the search: %q", href)
+	}
+	if href := doc.Find(".hit h2 a").First().AttrOr("href", ""); !strings.HasSuffix(href, "?lang=sv") {
+		t.Errorf("a model's link forgets the chosen language: %q", href)
+	}
+}
+
+func TestEveryLanguageHasEveryMessage(t *testing.T) {
+	for lang, msgs := range catalog {
+		for key := range catalog["fi"] {
+			if _, ok := msgs[key]; !ok {
+				t.Errorf("%s lacks %q", lang, key)
+			}
+		}
+		for key := range msgs {
+			if _, ok := catalog["fi"][key]; !ok {
+				t.Errorf("%s has %q, which Finnish does not", lang, key)
+			}
+		}
+	}
+}
+
+func TestNumbersAndDatesAreWrittenTheFinnishWay(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{tr("fi", "count_many", 12345), "12\u00a0345 toimintamallia"},
+		{tr("en", "count_many", 1234), "1\u00a0234 practice models"},
+		{tr("sv", "took", 0.0123), "sökningen tog 0,01 s"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+	srv := newServer(t, tampere, nokia, porvoo)
+	doc := fetchPage(t, srv, srv.URL, "/?q=jalkautuva")
+	if got := doc.Find(".hit time").Text(); got != "15.2.2023" || doc.Find(".hit time").AttrOr("datetime", "") != "2023-02-15" {
+		t.Errorf("a hit's modified date reads %q", got)
+	}
+}
+
+func TestEmptyResultOffersWaysOut(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	doc := fetchPage(t, srv, srv.URL, "/?q=jalkautuva&region=Uusimaa")
+	empty := doc.Find("#ei-tuloksia")
+	if empty.Length() != 1 || doc.Find("#tulokset").Length() != 0 {
+		t.Fatalf("no empty-state block: %q", doc.Find("#tulosalue").Text())
+	}
+	remove := empty.Find("a.chip")
+	if remove.Length() != 1 || strings.Contains(remove.AttrOr("href", ""), "region=") || !strings.Contains(remove.AttrOr("href", ""), "q=jalkautuva") {
+		t.Errorf("the empty page does not offer to drop the region and keep the words: %q", remove.AttrOr("href", ""))
+	}
+	if !strings.Contains(empty.Text(), "päihde*") || empty.Find(`a[href="/?"]`).Length() != 1 {
+		t.Errorf("the empty page gives no tips or way to browse everything: %q", empty.Text())
+	}
+}
+
+func TestPagerShowsTheFirstTheLastAndThePagesAround(t *testing.T) {
+	var got []string
+	for _, p := range pager("fi", url.Values{"q": {"nuoret"}}, 6, 12) {
+		switch {
+		case p.Skip:
+			got = append(got, "…")
+		case p.Current:
+			got = append(got, fmt.Sprintf("[%d]", p.Number))
+		default:
+			got = append(got, fmt.Sprint(p.Number))
+		}
+	}
+	if want := "1 … 4 5 [6] 7 8 … 12"; strings.Join(got, " ") != want {
+		t.Errorf("pager %s, want %s", strings.Join(got, " "), want)
+	}
+}
+
+func TestPageWithoutResultsWeighsUnder100kBAndLoadsNothingFromElsewhere(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	resp, body := get(t, srv, "/?q=olematon")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatal(resp.Status)
+	}
+	total := len(body)
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	assets := 0
+	doc.Find("link[rel=stylesheet], script[src], img[src]").Each(func(_ int, s *goquery.Selection) {
+		ref := s.AttrOr("href", s.AttrOr("src", ""))
+		if !strings.HasPrefix(ref, "/static/") {
+			t.Errorf("asset from elsewhere: %q", ref)
+			return
+		}
+		r, err := srv.Client().Get(srv.URL + ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK {
+			t.Errorf("%s: %s", ref, r.Status)
+		}
+		total += len(b)
+		assets++
+	})
+	if assets < 2 || total >= 100_000 {
+		t.Errorf("page and its %d assets weigh %d bytes, want under 100 kB with the stylesheet and the script", assets, total)
+	}
+	t.Logf("page weight without results: %d bytes", total)
+}
+
+func TestModelPageLaysOutEveryField(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	doc := fetchPage(t, srv, srv.URL, "/malli/tampere")
+	if doc.Find("article.model h1").Text() != tampere.Title || doc.Find(".lead").Text() != tampere.Summary {
+		t.Errorf("title and summary: %q, %q", doc.Find("h1").Text(), doc.Find(".lead").Text())
+	}
+	facts := map[string]string{}
+	doc.Find(".facts dl > div").Each(func(_ int, s *goquery.Selection) {
+		value := s.Find("dd").Text()
+		if links := s.Find("dd a"); links.Length() > 0 {
+			value = strings.Join(links.Map(func(_ int, a *goquery.Selection) string { return a.Text() }), " ")
+		}
+		facts[s.Find("dt").Text()] = value
+	})
+	for label, want := range map[string]string{
+		"Alue": "Pirkanmaa Pirkanmaan hyvinvointialue Tampere", "Kehittämisen vaihe": "Valmis",
+		"Aihealueet": "Päihteet ja riippuvuudet Nuoret", "Rahoittajat": "Sosiaali- ja terveysministeriö (STM)",
+		"Tekijät": "Maija Meikäläinen", "Luotu": "9.11.2021", "Viimeksi muokattu": "15.2.2023",
+	} {
+		if facts[label] != want {
+			t.Errorf("%s reads %q, want %q", label, facts[label], want)
+		}
+	}
+	if doc.Find(`.areas a[href="/?region=Pirkanmaa"] + ul a[href*="wellbeing_county="] + ul a[href="/?municipality=Tampere"]`).Length() != 1 {
+		t.Errorf("the area is not shown as maakunta › county › municipality: %q", facts["Alue"])
+	}
+	var headings []string
+	doc.Find("section.text h2").Each(func(_ int, s *goquery.Selection) { headings = append(headings, s.Text()) })
+	if strings.Join(headings, "|") != "Ratkaisun perusidea|Toteutus|Tulokset" || doc.Find("#osio-0 p").Length() != 2 {
+		t.Errorf("sections: %v, first has %d paragraphs", headings, doc.Find("#osio-0 p").Length())
+	}
+	if doc.Find(`.toc a[href="#osio-2"]`).Length() != 1 {
+		t.Error("no table of contents for three sections")
+	}
+	if doc.Find(`a.original[href="`+tampere.URL+`"]`).Length() != 1 || doc.Find(`.links a[href="https://esimerkki.fi/esite.pdf"]`).Length() != 1 {
+		t.Error("no link to the original page or to the attachment")
+	}
+	if doc.Find(`section.related a[href="/malli/nokia"]`).Length() != 1 {
+		t.Errorf("related models: %q", doc.Find("section.related").Text())
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/malli/tampere", nil)
+	req.Header.Set("Referer", srv.URL+"/?q=p%C3%A4ihde&region=Pirkanmaa")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _ := goquery.NewDocumentFromReader(resp.Body)
+	resp.Body.Close()
+	if href := back.Find(".back a").AttrOr("href", ""); href != "/?q=p%C3%A4ihde&region=Pirkanmaa" {
+		t.Errorf("back to search leads to %q, not to the search the reader came from", href)
+	}
+}
+
+func TestSearchPageLinksTheFeedOfTheSameSearch(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	doc := fetchPage(t, srv, srv.URL, "/?q=p%C3%A4ihdety%C3%B6&region=Pirkanmaa&page=1&sort=title")
+	alt := doc.Find(`head link[rel=alternate][type="application/atom+xml"]`).AttrOr("href", "")
+	visible := doc.Find("a.feed")
+	if alt != "/feed.atom?q=p%C3%A4ihdety%C3%B6&region=Pirkanmaa" || visible.AttrOr("href", "") != alt {
+		t.Errorf("feed links: head %q, visible %q", alt, visible.AttrOr("href", ""))
+	}
+	if visible.Text() != "Tilaa hakuvahti (RSS)" {
+		t.Errorf("the feed link reads %q", visible.Text())
+	}
+	resp, _ := get(t, srv, alt)
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") {
+		t.Errorf("the linked feed answers %s %s", resp.Status, resp.Header.Get("Content-Type"))
+	}
+}

@@ -52,6 +52,7 @@ func tr(lang, key string, args ...any) string {
 
 var catalog = map[string]messages{
 	"fi": {
+		"took_fast":             "haku kesti alle 0,01 s",
 		"feed_newest":           "mallihaku: uusimmat toimintamallit",
 		"feed_newest_sub":       "Uusimmat julkaistut toimintamallit",
 		"feed_search_sub":       "Uusimmat hakua vastaavat toimintamallit",
@@ -130,6 +131,7 @@ var catalog = map[string]messages{
 		"error":                 "Virhe",
 	},
 	"sv": {
+		"took_fast":             "sökningen tog under 0,01 s",
 		"feed_newest":           "mallihaku: de nyaste verksamhetsmodellerna",
 		"feed_newest_sub":       "De senast publicerade verksamhetsmodellerna",
 		"feed_search_sub":       "De nyaste verksamhetsmodellerna som motsvarar sökningen",
@@ -208,6 +210,7 @@ var catalog = map[string]messages{
 		"error":                 "Fel",
 	},
 	"en": {
+		"took_fast":             "search took under 0,01 s",
 		"feed_newest":           "mallihaku: newest practice models",
 		"feed_newest_sub":       "The practice models published most recently",
 		"feed_search_sub":       "The newest practice models matching the search",

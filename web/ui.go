@@ -183,7 +183,10 @@ func (s *server) searchPage(c *gin.Context) error {
 	if res.Total == 1 {
 		v.Count = tr(lang, "count_one", res.Total)
 	}
-	v.Took = tr(lang, "took", res.Took.Seconds())
+	v.Took = tr(lang, "took", max(res.Took.Seconds(), 0.01))
+	if res.Took.Seconds() < 0.01 {
+		v.Took = tr(lang, "took_fast")
+	}
 	for _, key := range pageSorts {
 		v.Sorts = append(v.Sorts, option{Value: key, Label: tr(lang, "sort_"+key), Selected: key == req.Sort || (req.Sort == "" && key == "relevance")})
 	}

@@ -13,7 +13,7 @@
 
   var narrow = window.matchMedia("(max-width: 56rem)");
   var filters = document.getElementById("rajaa");
-  if (filters && narrow.matches && !form.querySelector("#rajaa input:checked")) filters.open = false;
+  if (filters && narrow.matches) filters.open = false; // the chips show what is chosen
 
   var typingTimer = 0;
   var typingEntry = false; // the history entry on top was made by typing: replace it, not add
@@ -72,7 +72,7 @@
     }
     area.replaceChildren.apply(area, Array.prototype.slice.call(next.childNodes));
     filters = document.getElementById("rajaa");
-    if (filters) filters.open = wasOpen || !!area.querySelector("#rajaa input:checked");
+    if (filters) filters.open = wasOpen;
     document.title = doc.title;
     ["link[rel=alternate][type='application/atom+xml']", "#kielet"].forEach(function (sel) {
       var old = document.querySelector(sel), fresh = doc.querySelector(sel);

@@ -124,7 +124,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	r.GET("/feed.atom", search(s.handle(s.feed))...)
 	r.GET("/malli/:id", s.handle(s.modelPage))
 	static, _ := fs.Sub(staticFS, "static")
-	r.StaticFS("/static", http.FS(static))
+	r.Group("/static", cacheAssets).StaticFS("/", http.FS(static))
 	r.NoRoute(s.handle(func(c *gin.Context) error { return errNotFound }))
 	return r, nil
 }

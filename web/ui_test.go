@@ -245,8 +245,8 @@ func TestPageWithoutResultsWeighsUnder100kBAndLoadsNothingFromElsewhere(t *testi
 		}
 		b, _ := io.ReadAll(r.Body)
 		r.Body.Close()
-		if r.StatusCode != http.StatusOK {
-			t.Errorf("%s: %s", ref, r.Status)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("%s: %s, Cache-Control %q", ref, r.Status, r.Header.Get("Cache-Control"))
 		}
 		total += len(b)
 		assets++

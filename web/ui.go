@@ -29,7 +29,7 @@ const (
 // sidebarFacets are the facets of the search page's sidebar, in order. The region hierarchy is
 // one group: a selected maakunta lists its wellbeing services counties beneath it, a selected
 // county its municipalities.
-var sidebarFacets = []string{"region", "phase", "topic", "target_group", "phenomenon", "funder", "year", "created_year"}
+var sidebarFacets = []string{"region", "phase", "topic", "target_group", "funder", "year", "created_year", "phenomenon"}
 
 // pageSorts are the orders offered on the page, the default first.
 var pageSorts = []string{"relevance", "modified", "created", "title"}

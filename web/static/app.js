@@ -18,6 +18,7 @@
   var typingTimer = 0;
   var typingEntry = false; // the history entry on top was made by typing: replace it, not add
   var inflight = null;
+  var shown = location.pathname + location.search; // the search the results are of
 
   function urlOf() {
     var params = new URLSearchParams();
@@ -49,6 +50,7 @@
           var next = doc.getElementById("tulosalue");
           if (!resp.ok || !next) { window.location.assign(url); return; }
           swap(doc, next);
+          shown = url;
           if (how === "push") history.pushState(null, "", url);
           if (how === "replace") history.replaceState(null, "", url);
         });
@@ -117,6 +119,7 @@
   });
 
   window.addEventListener("popstate", function () {
+    if (location.pathname + location.search === shown) return; // only the #fragment moved
     typingEntry = false;
     var q = new URLSearchParams(location.search).get("q") || "";
     if (input.value !== q) input.value = q;

@@ -92,6 +92,8 @@ type page struct {
 	Lang  string
 	T     messages
 	Title string
+	// Description is the page's summary for search engines and link previews.
+	Description string
 	// LangParam is "?lang=xx" when the URL chose the language, so links keep it; HomeHref is
 	// the search page in that language.
 	LangParam, HomeHref string
@@ -148,7 +150,8 @@ type facetItem struct {
 	Children               []facetItem
 }
 
-type chip struct{ Key, Value, Remove, Href string }
+// chip is a chosen filter; Text is what it shows: the value, and for a year which year it is.
+type chip struct{ Key, Value, Text, Remove, Href string }
 
 type suggestionView struct {
 	Query, Href, AppliedText string
@@ -201,7 +204,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	}
 	v := searchView{page: newPage(c), Query: req.Query, Total: res.Total, Start: (res.Page-1)*res.Size + 1}
 	lang := v.Lang
-	v.Title = tr(lang, "search_title")
+	v.Title, v.Description = tr(lang, "search_title"), tr(lang, "tagline")
 	if req.Query != "" {
 		v.Title = tr(lang, "search_title_q", req.Query)
 	}
@@ -236,7 +239,11 @@ func (s *server) searchPage(c *gin.Context) error {
 			if _, ok := catalog["fi"]["chip_"+f.Key]; !ok {
 				label = tr(lang, "facet_"+f.Key)
 			}
-			v.Chips = append(v.Chips, chip{Key: f.Key, Value: val, Remove: tr(lang, "remove_filter", label+": "+val), Href: toggle(params, f.Key, val)})
+			text := val
+			if f.Year || f.Key == "year" {
+				text = label + " " + val
+			}
+			v.Chips = append(v.Chips, chip{Key: f.Key, Value: val, Text: text, Remove: tr(lang, "remove_filter", label+": "+val), Href: toggle(params, f.Key, val)})
 		}
 	}
 	v.FiltersLabel = tr(lang, "filters")
@@ -313,6 +320,10 @@ func sidebar(lang string, req search.Request, res search.Result, shown map[param
 			for _, v := range res.Facets[key] {
 				items = append(items, item(key, v))
 			}
+		}
+		if key == "year" || key == "created_year" {
+			// Years read best newest first, whatever their counts.
+			slices.SortStableFunc(items, func(a, b facetItem) int { return strings.Compare(b.Value, a.Value) })
 		}
 		if len(items) == 0 {
 			continue
@@ -470,7 +481,7 @@ func (s *server) modelPage(c *gin.Context) error {
 		return err
 	}
 	v := modelView{page: newPage(c), Model: m, Created: m.Created.Finnish(), Modified: m.Modified.Finnish(), Related: related}
-	v.Title = m.Title
+	v.Title, v.Description = m.Title, m.Summary
 	if m.Lang != "" && m.Lang != v.Lang {
 		v.ContentLang = m.Lang
 	}

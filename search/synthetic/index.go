@@ -1,0 +1,55 @@
+package synthetic
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/practice"
+)
+
+// BenchIndex opens an index of synthetic models (seed 1) for benchmarks, building it on first
+// use in $MALLIHAKU_BENCH_DIR (default: the system's temporary folder) so that later runs
+// reuse it. $MALLIHAKU_BENCH_DOCS sets the number of models (default 10,000).
+func BenchIndex(log *slog.Logger) (*indexer.Index, error) {
+	docs := 10000
+	if s := os.Getenv("MALLIHAKU_BENCH_DOCS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, fmt.Errorf("MALLIHAKU_BENCH_DOCS: %w", err)
+		}
+		docs = n
+	}
+	root := os.Getenv("MALLIHAKU_BENCH_DIR")
+	if root == "" {
+		root = filepath.Join(os.TempDir(), "mallihaku-bench")
+	}
+	ix, err := indexer.Open(filepath.Join(root, fmt.Sprintf("bench-%d-1", docs)), log)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := ix.Count(); n == uint64(docs) && !ix.Outdated() {
+		return ix, nil
+	}
+	g, err := New(1)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
+		for range docs {
+			if err := put(g.Model()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}

@@ -326,3 +326,21 @@ func TestSearchPageLinksTheFeedOfTheSameSearch(t *testing.T) {
 		t.Errorf("the linked feed answers %s %s", resp.Status, resp.Header.Get("Content-Type"))
 	}
 }
+
+func TestMisspelledSearchShowsTheResultsOfTheCorrection(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	doc := fetchPage(t, srv, srv.URL, "/?q=jalkautva")
+	line := strings.Join(strings.Fields(doc.Find("p.did-you-mean").Text()), " ")
+	if line != "Haulla ”jalkautva” ei löytynyt mitään. Näytetään tulokset haulle jalkautuva." {
+		t.Errorf("the suggestion line reads %q", line)
+	}
+	if doc.Find("#q").AttrOr("value", "") != "jalkautva" || doc.Find(".hit h2 a").First().Text() != tampere.Title {
+		t.Errorf("query box %q, first hit %q", doc.Find("#q").AttrOr("value", ""), doc.Find(".hit h2 a").First().Text())
+	}
+	// With a filter that leaves nothing, the correction is offered as a link instead.
+	doc = fetchPage(t, srv, srv.URL, "/?q=jalkautva&region=Uusimaa")
+	link := doc.Find("p.did-you-mean a")
+	if link.Text() != "jalkautuva" || !strings.Contains(link.AttrOr("href", ""), "q=jalkautuva&region=Uusimaa") {
+		t.Errorf("did-you-mean link %q → %q", link.Text(), link.AttrOr("href", ""))
+	}
+}

@@ -92,14 +92,7 @@ func BenchmarkFinnishAnalysis(b *testing.B) {
 					b.Fatal(err)
 				}
 				start := time.Now()
-				n, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-					for _, m := range models {
-						if err := put(m); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
+				n, err := ix.Build(context.Background(), indexer.Models(models...))
 				if err != nil || n != len(models) {
 					b.Fatalf("built %d models: %v", n, err)
 				}

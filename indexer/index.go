@@ -201,6 +201,18 @@ func (ix *Index) Build(ctx context.Context, fill func(ctx context.Context, put f
 	return ix.BuildGuarded(ctx, fill, 1)
 }
 
+// Models is a fill for Build that puts the given models.
+func Models(models ...practice.Model) func(ctx context.Context, put func(practice.Model) error) error {
+	return func(_ context.Context, put func(practice.Model) error) error {
+		for _, m := range models {
+			if err := put(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // BuildGuarded is Build that refuses, with ErrTooFewModels, a generation that would drop
 // more than maxDrop (0 to 1) of the live generation's models.
 func (ix *Index) BuildGuarded(ctx context.Context, fill func(ctx context.Context, put func(practice.Model) error) error, maxDrop float64) (int, error) {

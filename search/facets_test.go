@@ -90,14 +90,7 @@ func sampleSearcher(t testing.TB) *Searcher {
 			sampleIndex.err = err
 			return
 		}
-		if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-			for _, m := range models {
-				if err := put(m); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
+		if _, err := ix.Build(context.Background(), indexer.Models(models...)); err != nil {
 			ix.Close()
 			sampleIndex.err = err
 			return
@@ -118,14 +111,7 @@ func newSearcherOf(t testing.TB, models []practice.Model) *Searcher {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-		for _, m := range models {
-			if err := put(m); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
+	if _, err := ix.Build(context.Background(), indexer.Models(models...)); err != nil {
 		t.Fatal(err)
 	}
 	s := NewSearcher(ix)

@@ -199,14 +199,7 @@ func relevanceSearcher(t testing.TB, an *finnish.Analyzer, models []practice.Mod
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	_, err = ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-		for _, m := range models {
-			if err := put(m); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	_, err = ix.Build(context.Background(), indexer.Models(models...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"context"
 	"encoding/xml"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -12,9 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
-	"github.com/mallihaku/mallihaku/search"
 )
 
 // Models of the feed tests, newest created first; the last one's dates are unknown.
@@ -36,29 +31,7 @@ var (
 
 func newFeedServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ix, err := indexer.Open(t.TempDir(), log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-		for _, m := range []practice.Model{feedOldest, feedUndated, feedNewest, feedMiddle} {
-			if err := put(m); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := NewHandler(Config{Searcher: search.NewSearcher(ix), Logger: log, Ready: func() bool { return true }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
+	return newServer(t, feedOldest, feedUndated, feedNewest, feedMiddle)
 }
 
 // The feed as a reader parses it, independent of the structs the server writes it with.

@@ -46,14 +46,7 @@ func newServer(t *testing.T, models ...practice.Model) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-		for _, m := range models {
-			if err := put(m); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
+	if _, err := ix.Build(context.Background(), indexer.Models(models...)); err != nil {
 		t.Fatal(err)
 	}
 	h, err := NewHandler(Config{Searcher: search.NewSearcher(ix), Logger: log, Ready: func() bool { return true }})

@@ -138,14 +138,7 @@ func TestSearchesNeverFailWhileGenerationsSwap(t *testing.T) {
 		}
 		return nil
 	})
-	fill := func(_ context.Context, put func(practice.Model) error) error {
-		for _, m := range models {
-			if err := put(m); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	fill := indexer.Models(models...)
 	if _, err := a.index.Build(context.Background(), fill); err != nil {
 		t.Fatal(err)
 	}

@@ -212,7 +212,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	if res.Total == 1 {
 		v.Count = tr(lang, "count_one", res.Total)
 	}
-	v.Took = tr(lang, "took", max(res.Took.Seconds(), 0.01))
+	v.Took = tr(lang, "took", res.Took.Seconds())
 	if res.Took.Seconds() < 0.01 {
 		v.Took = tr(lang, "took_fast")
 	}
@@ -235,10 +235,7 @@ func (s *server) searchPage(c *gin.Context) error {
 			if !shown[param{f.Key, val}] {
 				v.Hidden = append(v.Hidden, param{f.Key, val})
 			}
-			label := tr(lang, "chip_"+f.Key)
-			if _, ok := catalog["fi"]["chip_"+f.Key]; !ok {
-				label = tr(lang, "facet_"+f.Key)
-			}
+			label := filterLabel(lang, f.Key)
 			text := val
 			if f.Year || f.Key == "year" {
 				text = label + " " + val
@@ -282,7 +279,7 @@ func (s *server) searchPage(c *gin.Context) error {
 		hv.Snippet, hv.SnippetFrom = snippet(h)
 		v.Hits = append(v.Hits, hv)
 	}
-	pages := max(1, int((res.Total+uint64(res.Size)-1)/uint64(res.Size)))
+	pages := pageCount(res.Total, res.Size)
 	if pages > 1 {
 		v.Pages = pager(lang, params, res.Page, pages)
 	}
@@ -293,6 +290,14 @@ func (s *server) searchPage(c *gin.Context) error {
 		v.NextHref = withPage(params, res.Page+1)
 	}
 	return render(c, s.pages["search"], http.StatusOK, v)
+}
+
+// filterLabel names a filter in a chip: the sidebar's legend, or the level of the area.
+func filterLabel(lang, key string) string {
+	if _, ok := catalog["fi"]["chip_"+key]; ok {
+		return tr(lang, "chip_"+key)
+	}
+	return tr(lang, "facet_"+key)
 }
 
 // withoutLang drops lang: on the pages it is the interface language, never a filter.
@@ -390,6 +395,12 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 
 func hasChecked(items []facetItem) bool {
 	return slices.ContainsFunc(items, func(it facetItem) bool { return it.Checked || hasChecked(it.Children) })
+}
+
+// pageCount is how many pages of size hits the pager offers: never beyond the deepest page a
+// search may go to.
+func pageCount(total uint64, size int) int {
+	return min(max(1, int((total+uint64(size)-1)/uint64(size))), search.MaxDepth/size)
 }
 
 // pager lists the first, the last and the pages around the current one, with skips between.

@@ -224,6 +224,17 @@ func TestPagerShowsTheFirstTheLastAndThePagesAround(t *testing.T) {
 	}
 }
 
+func TestPagerNeverOffersAPageBeyondTheDeepestASearchMayGo(t *testing.T) {
+	for _, c := range []struct {
+		total      uint64
+		size, want int
+	}{{0, 20, 1}, {20, 20, 1}, {21, 20, 2}, {100_000, 20, 500}, {100_000, 100, 100}} {
+		if got := pageCount(c.total, c.size); got != c.want {
+			t.Errorf("%d hits of %d a page: %d pages, want %d", c.total, c.size, got, c.want)
+		}
+	}
+}
+
 func TestPageWithoutResultsWeighsUnder100kBAndLoadsNothingFromElsewhere(t *testing.T) {
 	srv := newServer(t, tampere, nokia, porvoo)
 	resp, body := get(t, srv, "/?q=olematon")

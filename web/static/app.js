@@ -38,6 +38,8 @@
     return null;
   }
 
+  // load shows the results of url. A search typed half-way (how === "typing") that the server
+  // refuses, such as "p*", keeps the results shown; any other refusal shows the server's page.
   function load(url, how) {
     if (inflight) inflight.abort();
     var ctrl = new AbortController();
@@ -48,14 +50,19 @@
         return resp.text().then(function (html) {
           var doc = new DOMParser().parseFromString(html, "text/html");
           var next = doc.getElementById("tulosalue");
-          if (!resp.ok || !next) { window.location.assign(url); return; }
+          if (!resp.ok || !next) {
+            if (how !== "typing") window.location.assign(url);
+            return;
+          }
           swap(doc, next);
           shown = url;
-          if (how === "push") history.pushState(null, "", url);
-          if (how === "replace") history.replaceState(null, "", url);
+          // Typing makes one history entry for the words, not one per pause.
+          if (how === "push" || (how === "typing" && !typingEntry)) history.pushState(null, "", url);
+          else if (how === "replace" || how === "typing") history.replaceState(null, "", url);
+          typingEntry = how === "typing";
         });
       })
-      .catch(function (err) { if (err.name !== "AbortError") window.location.assign(url); })
+      .catch(function (err) { if (err.name !== "AbortError" && how !== "typing") window.location.assign(url); })
       .finally(function () {
         if (inflight === ctrl) { inflight = null; root.removeAttribute("data-busy"); }
       });
@@ -93,19 +100,14 @@
 
   form.addEventListener("change", function (e) {
     var t = e.target;
-    if (t.type === "checkbox" || t.id === "sort") {
-      typingEntry = false;
-      load(urlOf(), "push");
-    }
+    if (t.type === "checkbox" || t.id === "sort") load(urlOf(), "push");
   });
 
   input.addEventListener("input", function () {
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () {
       var url = urlOf();
-      if (url === location.pathname + location.search) return;
-      load(url, typingEntry ? "replace" : "push");
-      typingEntry = true;
+      if (url !== shown) load(url, "typing");
     }, 300);
   });
 
@@ -113,9 +115,7 @@
     e.preventDefault();
     clearTimeout(typingTimer);
     var url = urlOf();
-    var same = url === location.pathname + location.search;
-    typingEntry = false;
-    load(url, same ? "replace" : "push");
+    load(url, url === shown ? "replace" : "push");
   });
 
   window.addEventListener("popstate", function () {

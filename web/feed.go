@@ -53,6 +53,7 @@ type atomCategory struct {
 }
 
 type atomEntry struct {
+	Lang       string         `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
 	ID         string         `xml:"id"`
 	Title      string         `xml:"title"`
 	Links      []atomLink     `xml:"link"`
@@ -147,7 +148,7 @@ func (s *server) feed(c *gin.Context) error {
 // else fetched, else now. A model's page on Innokylä is its permanent identity.
 func entryOf(m practice.Model, base string, now time.Time) (atomEntry, time.Time) {
 	page := base + "/malli/" + url.PathEscape(m.ID)
-	e := atomEntry{ID: page, Title: m.Title, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: page}}}
+	e := atomEntry{Lang: m.Lang, ID: page, Title: m.Title, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: page}}}
 	if isHTTP(m.URL) {
 		e.ID = m.URL
 		e.Links = append(e.Links, atomLink{Rel: "related", Type: "text/html", Href: m.URL})

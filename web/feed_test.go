@@ -52,6 +52,7 @@ type testLink struct {
 }
 
 type testEntry struct {
+	Lang      string     `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
 	ID        string     `xml:"id"`
 	Title     string     `xml:"title"`
 	Updated   string     `xml:"updated"`
@@ -152,6 +153,9 @@ func TestFeedListsNewestModelsOfTheSearchFirst(t *testing.T) {
 	}
 	if middle.ID != feedMiddle.URL || middle.Updated != "2021-05-05T00:00:00Z" {
 		t.Errorf("middle entry %+v: want its Innokylä URL as id, updated when created", middle)
+	}
+	if middle.Lang != "sv" || oldest.Lang != "fi" {
+		t.Errorf("entries' xml:lang %q and %q, want the models' own sv and fi", middle.Lang, oldest.Lang)
 	}
 	if l, _ := middle.link("related"); l.Href != feedMiddle.URL {
 		t.Errorf("middle entry's related link %+v", l)

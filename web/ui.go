@@ -61,10 +61,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"asset":      func(name string) string { return assetURLs[name] },
 		"join":       strings.Join,
 		"paragraphs": func(s string) []string { return strings.Split(s, "\n\n") },
-		"safeURL": func(s string) bool {
-			u, err := url.Parse(s)
-			return err == nil && (u.Scheme == "http" || u.Scheme == "https")
-		},
+		"safeURL":    isHTTP,
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"search", "model", "error"} {

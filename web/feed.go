@@ -84,6 +84,7 @@ func (s *server) feed(c *gin.Context) error {
 	params := c.Request.URL.Query()
 	// lang is the interface language here, not a filter on the models' language.
 	lang := pageLang(c.Request)
+	c.Header("Vary", "Accept-Language")
 	filters := clone(params)
 	filters.Del("lang")
 	req, err := searchRequest(filters)

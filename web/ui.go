@@ -107,6 +107,8 @@ type langLink struct {
 
 func newPage(c *gin.Context) page {
 	lang := pageLang(c.Request)
+	c.Header("Content-Language", lang)
+	c.Header("Vary", "Accept-Language") // caches must not give a Swedish page to a Finnish reader
 	p := page{Lang: lang, T: catalog[lang], HomeHref: "/"}
 	if lang != "fi" {
 		p.ContentLang = "fi"

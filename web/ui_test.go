@@ -150,6 +150,16 @@ func TestSearchPageSpeaksFinnishSwedishOrEnglish(t *testing.T) {
 			t.Errorf("%s: the Finnish titles are not marked lang=fi on a %s page", c.path, c.lang)
 		}
 	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+	req.Header.Set("Accept-Language", "sv")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Vary") != "Accept-Language" || resp.Header.Get("Content-Language") != "sv" {
+		t.Errorf("a page chosen by Accept-Language says Vary %q, Content-Language %q", resp.Header.Get("Vary"), resp.Header.Get("Content-Language"))
+	}
 	doc := fetchPage(t, srv, srv.URL, "/?lang=sv&region=Pirkanmaa")
 	if href := doc.Find(`#kielet a[lang="en"]`).AttrOr("href", ""); !strings.Contains(href, "lang=en") || !strings.Contains(href, "region=Pirkanmaa") {
 		t.Errorf("the English link leaves the search: %q", href)

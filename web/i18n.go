@@ -52,6 +52,7 @@ func tr(lang, key string, args ...any) string {
 
 var catalog = map[string]messages{
 	"fi": {
+		"all_values":            "Näytä kaikki arvot",
 		"took_fast":             "haku kesti alle 0,01 s",
 		"feed_newest":           "mallihaku: uusimmat toimintamallit",
 		"feed_newest_sub":       "Uusimmat julkaistut toimintamallit",
@@ -131,6 +132,7 @@ var catalog = map[string]messages{
 		"error":                 "Virhe",
 	},
 	"sv": {
+		"all_values":            "Visa alla värden",
 		"took_fast":             "sökningen tog under 0,01 s",
 		"feed_newest":           "mallihaku: de nyaste verksamhetsmodellerna",
 		"feed_newest_sub":       "De senast publicerade verksamhetsmodellerna",
@@ -210,6 +212,7 @@ var catalog = map[string]messages{
 		"error":                 "Fel",
 	},
 	"en": {
+		"all_values":            "Show all values",
 		"took_fast":             "search took under 0,01 s",
 		"feed_newest":           "mallihaku: newest practice models",
 		"feed_newest_sub":       "The practice models published most recently",

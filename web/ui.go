@@ -138,7 +138,8 @@ type option struct {
 type facetGroup struct {
 	Key, Legend string
 	Items, More []facetItem
-	MoreLabel   string
+	// AllHref asks for more values than were listed, when the list may have been cut short.
+	MoreLabel, AllHref, AllLabel string
 }
 
 // facetItem is one checkbox of the sidebar; Children are the values beneath it in the region
@@ -226,7 +227,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	}
 
 	shown := map[param]bool{}
-	v.Facets = sidebar(lang, req, res, shown)
+	v.Facets = sidebar(lang, params, req, res, shown)
 	selected := 0
 	for _, f := range search.Facets {
 		for _, val := range req.Filters[f.Key] {
@@ -308,7 +309,7 @@ func withoutLang(params url.Values) url.Values {
 
 // sidebar lays out the facets of a result as checkbox groups, marking in shown every
 // (facet, value) pair it lists.
-func sidebar(lang string, req search.Request, res search.Result, shown map[param]bool) []facetGroup {
+func sidebar(lang string, params url.Values, req search.Request, res search.Result, shown map[param]bool) []facetGroup {
 	n := 0
 	item := func(key string, v search.FacetValue) facetItem {
 		n++
@@ -341,6 +342,12 @@ func sidebar(lang string, req search.Request, res search.Result, shown map[param
 			}
 		}
 		g.MoreLabel = tr(lang, "show_more", len(g.More))
+		if len(res.Facets[key]) >= req.FacetSize && req.FacetSize < search.MaxFacetSize {
+			// The list may be cut short: offer every value, as far as the API gives them.
+			all := clone(params)
+			all.Set("facet_size", strconv.Itoa(search.MaxFacetSize))
+			g.AllHref, g.AllLabel = "/?"+all.Encode(), tr(lang, "all_values")
+		}
 		groups = append(groups, g)
 	}
 	return groups

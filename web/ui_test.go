@@ -217,6 +217,20 @@ func TestEmptyResultOffersWaysOut(t *testing.T) {
 	}
 }
 
+func TestAFacetCutShortOffersAllItsValues(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	topic := fetchPage(t, srv, srv.URL, "/?facet_size=2").Find(`fieldset[data-facet="topic"]`)
+	if n := topic.Find("input").Length(); n != 2 {
+		t.Errorf("facet_size=2 lists %d topics", n)
+	}
+	if href := topic.Find("p.all a").AttrOr("href", ""); href != "/?facet_size=100" {
+		t.Errorf("a cut-short topic list links %q for all its values", href)
+	}
+	if n := fetchPage(t, srv, srv.URL, "/").Find("p.all").Length(); n != 0 {
+		t.Errorf("with every value listed, %d facets still offer all values", n)
+	}
+}
+
 func TestPagerShowsTheFirstTheLastAndThePagesAround(t *testing.T) {
 	var got []string
 	for _, p := range pager("fi", url.Values{"q": {"nuoret"}}, 6, 12) {

@@ -35,21 +35,25 @@ func BenchIndex(log *slog.Logger) (*indexer.Index, error) {
 	if n, _ := ix.Count(); n == uint64(docs) && !ix.Outdated() {
 		return ix, nil
 	}
-	g, err := New(1)
-	if err != nil {
+	if _, err := ix.Build(context.Background(), Fill(1, docs)); err != nil {
 		ix.Close()
 		return nil, err
 	}
-	if _, err := ix.Build(context.Background(), func(_ context.Context, put func(practice.Model) error) error {
-		for range docs {
+	return ix, nil
+}
+
+// Fill is a fill for indexer.Index.Build that puts n models of the generator seeded with seed.
+func Fill(seed uint64, n int) func(ctx context.Context, put func(practice.Model) error) error {
+	return func(_ context.Context, put func(practice.Model) error) error {
+		g, err := New(seed)
+		if err != nil {
+			return err
+		}
+		for range n {
 			if err := put(g.Model()); err != nil {
 				return err
 			}
 		}
 		return nil
-	}); err != nil {
-		ix.Close()
-		return nil, err
 	}
-	return ix, nil
 }

@@ -275,3 +275,23 @@ func TestCorruptIndexIsRebuiltFromThePageCacheAtStartUp(t *testing.T) {
 		t.Errorf("after a corrupt generation the service serves %d models, want all 42 back", res.Total)
 	}
 }
+
+// TestASecondInstanceOnTheSameDataFolderIsRefused is RELIABILITY test 37. The lock mallihaku
+// chose is the data folder itself: one process at a time holds its store, so two servers, or
+// a server and a crawl from cron, can never crawl into one folder on the same tick.
+func TestASecondInstanceOnTheSameDataFolderIsRefused(t *testing.T) {
+	site, data := sampleSite(t), t.TempDir()
+	if _, logs, err := runCmd(t, nil, "crawl", "--site", site, "--data", data, "--rate", "0"); err != nil {
+		t.Fatalf("crawl: %v\n%s", err, logs)
+	}
+	startServe(t, "--data", data, "--site", site, "--schedule", "0 3 * * *", "--full-schedule", "off")
+	for _, args := range [][]string{
+		{"serve", "--data", data, "--site", site, "--addr", "127.0.0.1:0"},
+		{"crawl", "--data", data, "--site", site},
+	} {
+		_, logs, err := runCmd(t, nil, append(args, "--open-timeout", "200ms", "--log-level", "warn")...)
+		if err == nil || !strings.Contains(err.Error(), "in use by another mallihaku process") {
+			t.Errorf("%s beside a running server: %v, want the data folder refused as in use\n%s", args[0], err, logs)
+		}
+	}
+}

@@ -99,33 +99,39 @@ func of(field, f string) bool {
 
 // highlightQuery keeps of q the leaves that search the fields highlights come from (title,
 // summary, sections), OR-ed: where they match in a hit is what is marked. Excluded words are
-// left out. nil when no leaf searches those fields. Asking bleve for the locations of these
-// leaves alone costs a fraction of asking for the whole query's.
+// left out. A compound word's parts query (the one boolean below the top, see partsQuery)
+// stays whole, so its parts are marked only in texts that lack the word itself. nil when no
+// leaf searches those fields. Asking bleve for the locations of these leaves alone costs a
+// fraction of asking for the whole query's.
 func highlightQuery(q query.Query) query.Query {
 	var leaves, others []query.Query
 	var walk func(q query.Query)
-	walk = func(q query.Query) {
-		switch q := q.(type) {
+	walk = func(sub query.Query) {
+		switch sub := sub.(type) {
 		case *query.BooleanQuery:
-			for _, c := range []query.Query{q.Must, q.Should, q.Filter} {
+			if sub != q && sub.MustNot != nil {
+				leaves = append(leaves, sub)
+				return
+			}
+			for _, c := range []query.Query{sub.Must, sub.Should, sub.Filter} {
 				if c != nil {
 					walk(c)
 				}
 			}
 		case *query.ConjunctionQuery:
-			for _, c := range q.Conjuncts {
+			for _, c := range sub.Conjuncts {
 				walk(c)
 			}
 		case *query.DisjunctionQuery:
-			for _, c := range q.Disjuncts {
+			for _, c := range sub.Disjuncts {
 				walk(c)
 			}
 		case query.FieldableQuery:
-			switch f := q.Field(); {
+			switch f := sub.Field(); {
 			case f == indexer.FieldTitle || f == indexer.FieldSummary || f == indexer.FieldSections:
-				leaves = append(leaves, q)
+				leaves = append(leaves, sub)
 			case of(f, indexer.FieldTitle) || of(f, indexer.FieldSummary) || of(f, indexer.FieldSections):
-				others = append(others, q)
+				others = append(others, sub)
 			}
 		}
 	}

@@ -123,6 +123,12 @@ func TestCompoundPartsMatchOnlyTextsWithoutTheWord(t *testing.T) {
 	if got := rankedIDs(res); got != "both parts" {
 		t.Fatalf("kotihoito found %q, want both, then parts", got)
 	}
+	// What the reader sees: the hits' marks.
+	for i, want := range []string{"<mark>Kotihoidon</mark> ja kotikuntoutuksen yhteistyö", "<mark>Hoito</mark> omassa <mark>kodissa</mark>"} {
+		if got := res.Hits[i].Highlights.Title; len(got) != 1 || got[0] != want {
+			t.Errorf("%s: title marked %q, want %q", res.Hits[i].Model.ID, got, want)
+		}
+	}
 	clauses, _ := Parse("kotihoito")
 	req := bleve.NewSearchRequest(s.textQuery(clauses))
 	req.IncludeLocations = true

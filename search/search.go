@@ -158,6 +158,21 @@ func (s *Searcher) read(ctx context.Context, fn func(ctx context.Context, v *sha
 	return fn(ctx, v, c)
 }
 
+// Warm builds the facet bitmaps and sort orders of the live index version now, so that the
+// first search after a write does not wait for them; a search started meanwhile shares the
+// build. It takes no search slot.
+func (s *Searcher) Warm(ctx context.Context) error {
+	v, err := s.views.acquire()
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	defer s.views.release(v)
+	if _, err := v.corpusOf(ctx); err != nil {
+		return fmt.Errorf("search: facets: %w", err)
+	}
+	return nil
+}
+
 // run is one search on one view. Filters are bitmaps of the corpus; the words (if any) are
 // matched by bleve once, giving the set of matching documents and their scores, and every
 // facet is counted by intersecting that set with the filters and with each value's documents.

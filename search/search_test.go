@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
 )
 
@@ -158,5 +159,39 @@ func TestPagingAndFilterCapsAreBadQueries(t *testing.T) {
 		if _, err := s.Search(context.Background(), r); !errors.Is(err, ErrBadQuery) {
 			t.Errorf("%s: %v, want ErrBadQuery", name, err)
 		}
+	}
+}
+
+func TestWarmReadiesTheFacetsOfEachNewIndexVersion(t *testing.T) {
+	s := newFixtureSearcher(t)
+	ready := func() *corpus {
+		v, err := s.views.acquire()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.views.release(v)
+		return v.corpus
+	}
+	if ready() != nil {
+		t.Fatal("a new index version has its facets before any search or warm-up")
+	}
+	if err := s.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	warmed := ready()
+	if warmed == nil {
+		t.Fatal("Warm left the facets to the first search")
+	}
+	if _, err := s.Search(context.Background(), Request{}); err != nil || ready() != warmed {
+		t.Errorf("the first search built the facets again (err %v)", err)
+	}
+	if _, err := s.index.Build(context.Background(), indexer.Models(fixture...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c := ready(); c == nil || c == warmed {
+		t.Error("after a new generation, Warm did not ready its facets")
 	}
 }

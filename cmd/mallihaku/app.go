@@ -28,7 +28,8 @@ type app struct {
 	index     *indexer.Index
 	searcher  *search.Searcher
 	reindexer *indexer.Reindexer // nil without a site
-	// background holds goroutines the app started (a start-up rebuild), for a clean stop.
+	// background holds goroutines the app started (a start-up rebuild, readying facets), for a
+	// clean stop.
 	background sync.WaitGroup
 }
 
@@ -70,6 +71,24 @@ func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config))
 	return a, nil
 }
 
+// warm readies, in the background, the live index version's facets, so that no reader waits
+// for them after a start or a reindex.
+func (a *app) warm(ctx context.Context) {
+	if a.index.Generation() == "" {
+		return
+	}
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		start := time.Now()
+		if err := a.searcher.Warm(ctx); err != nil {
+			a.log.Warn("facets not readied ahead of searches", "err", err)
+			return
+		}
+		a.log.Debug("facets readied", "took", time.Since(start).Round(time.Millisecond))
+	}()
+}
+
 func (a *app) Close() error {
 	return errors.Join(a.index.Close(), a.store.Close())
 }
@@ -84,7 +103,10 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		LastReindex: a.lastJob,
 	}
 	if a.reindexer != nil {
-		a.reindexer.OnDone = metrics.JobDone
+		a.reindexer.OnDone = func(job store.Job) {
+			metrics.JobDone(job)
+			a.warm(ctx)
+		}
 		if cfg.AdminToken != "" {
 			wcfg.AdminToken, wcfg.Jobs, wcfg.JobContext = cfg.AdminToken, jobControl{a.reindexer}, ctx
 		}
@@ -105,6 +127,7 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	} else if cfg.AdminToken != "" {
 		return fmt.Errorf("%w: --admin-token needs --site: the admin API starts reindexes of a site", errUsage)
 	}
+	a.warm(ctx)
 	h, err := web.NewHandler(wcfg)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

@@ -29,7 +29,11 @@ type Regions struct {
 
 // Gazetteer maps names of Finnish regions, wellbeing services counties, municipalities and
 // their well-known aliases and inflected forms onto Places.
-type Gazetteer struct{ places map[string]Place }
+type Gazetteer struct {
+	places map[string]Place
+	// names holds, by language (sv, en), the other official names of the Finnish names.
+	names map[string]map[string]string
+}
 
 var (
 	defaultGazetteer     *Gazetteer
@@ -43,7 +47,9 @@ func DefaultGazetteer() *Gazetteer {
 }
 
 func parseGazetteer(tsv string) *Gazetteer {
-	g := &Gazetteer{places: map[string]Place{}}
+	g := &Gazetteer{places: map[string]Place{}, names: map[string]map[string]string{
+		"sv": {National: "Hela landet"}, "en": {National: "Nationwide"},
+	}}
 	for _, line := range strings.Split(tsv, "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -53,6 +59,15 @@ func parseGazetteer(tsv string) *Gazetteer {
 			continue
 		}
 		g.places[regionKey(f[0])] = Place{Region: f[2], County: f[3], Municipality: f[4]}
+		// Which Finnish name (column) a Swedish or English name is the translation of.
+		switch kind, lang := f[1], f[1][strings.LastIndex(f[1], "_")+1:]; kind {
+		case "maakunta_name_sv", "maakunta_name_en":
+			g.names[lang][f[2]] = f[0]
+		case "official_name_sv", "official_name_en", "official_name_non_hva_sv", "official_name_non_hva_en":
+			g.names[lang][f[3]] = f[0]
+		case "kunta_sv":
+			g.names[lang][f[4]] = f[0]
+		}
 	}
 	for _, n := range []string{National, "Koko Suomi", "Koko maa", "Valtakunnallisesti", "Kansallinen", "Nationell", "National", "Nationwide"} {
 		g.places[regionKey(n)] = Place{Region: National}
@@ -65,6 +80,16 @@ func regionKey(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	s = strings.ReplaceAll(s, " - ", "-")
 	return strings.ToLower(strings.Trim(s, " .;:,"))
+}
+
+// Name returns a maakunta, wellbeing services county or municipality, given by its Finnish
+// name, in Swedish ("sv") or English ("en") as the classification names it; the Finnish name
+// when it has no other (most municipalities in English).
+func (g *Gazetteer) Name(finnish, lang string) string {
+	if n, ok := g.names[lang][finnish]; ok {
+		return n
+	}
+	return finnish
 }
 
 // Lookup returns the place a single name points to.

@@ -50,3 +50,22 @@ func TestGazetteerKnowsAllMaakunnat(t *testing.T) {
 		}
 	}
 }
+
+func TestRegionsHaveTheirSwedishAndEnglishNames(t *testing.T) {
+	g := DefaultGazetteer()
+	for _, c := range []struct{ fi, lang, want string }{
+		{"Pirkanmaa", "sv", "Birkaland"},
+		{"Pirkanmaan hyvinvointialue", "sv", "Birkalands välfärdsområde"},
+		{"Tampere", "sv", "Tammerfors"},
+		{"Keski-Suomi", "en", "Central Finland"},
+		{"Itä-Uudenmaan hyvinvointialue", "en", "East Uusimaa wellbeing services county"},
+		{"Akaa", "en", "Akaa"},
+		{National, "sv", "Hela landet"},
+		{"Pirkanmaa", "fi", "Pirkanmaa"},
+		{"Atlantis", "sv", "Atlantis"},
+	} {
+		if got := g.Name(c.fi, c.lang); got != c.want {
+			t.Errorf("%s in %s: %q, want %q", c.fi, c.lang, got, c.want)
+		}
+	}
+}

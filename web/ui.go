@@ -58,7 +58,14 @@ func cacheAssets(c *gin.Context) {
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset":      func(name string) string { return assetURLs[name] },
+		"asset": func(name string) string { return assetURLs[name] },
+		"places": func(lang string, values []string) string {
+			names := make([]string, len(values))
+			for i, v := range values {
+				names[i] = placeName(lang, v)
+			}
+			return strings.Join(names, ", ")
+		},
 		"join":       strings.Join,
 		"paragraphs": func(s string) []string { return strings.Split(s, "\n\n") },
 		"safeURL":    isHTTP,
@@ -145,9 +152,10 @@ type facetGroup struct {
 // facetItem is one checkbox of the sidebar; Children are the values beneath it in the region
 // hierarchy.
 type facetItem struct {
-	ID, Name, Value, Count string
-	Checked                bool
-	Children               []facetItem
+	// Value is what the filter holds; Label what the page shows (a place in the page's language).
+	ID, Name, Value, Label, Count string
+	Checked                       bool
+	Children                      []facetItem
 }
 
 // chip is a chosen filter; Text is what it shows: the value, and for a year which year it is.
@@ -237,8 +245,11 @@ func (s *server) searchPage(c *gin.Context) error {
 			}
 			label := filterLabel(lang, f.Key)
 			text := val
-			if f.Year || f.Key == "year" {
+			switch {
+			case f.Year || f.Key == "year":
 				text = label + " " + val
+			case isPlace(f.Key):
+				text = placeName(lang, val)
 			}
 			v.Chips = append(v.Chips, chip{Key: f.Key, Value: val, Text: text, Remove: tr(lang, "remove_filter", label+": "+val), Href: toggle(params, f.Key, val)})
 		}
@@ -292,6 +303,19 @@ func (s *server) searchPage(c *gin.Context) error {
 	return render(c, s.pages["search"], http.StatusOK, v)
 }
 
+// isPlace reports whether a facet's values are places of the region hierarchy.
+func isPlace(key string) bool {
+	return key == "region" || key == "wellbeing_county" || key == "municipality"
+}
+
+// placeName is a place of the region hierarchy as the page's language names it.
+func placeName(lang, value string) string {
+	if lang == "fi" {
+		return value
+	}
+	return practice.DefaultGazetteer().Name(value, lang)
+}
+
 // filterLabel names a filter in a chip: the sidebar's legend, or the level of the area.
 func filterLabel(lang, key string) string {
 	if _, ok := catalog["fi"]["chip_"+key]; ok {
@@ -314,7 +338,11 @@ func sidebar(lang string, params url.Values, req search.Request, res search.Resu
 	item := func(key string, v search.FacetValue) facetItem {
 		n++
 		shown[param{key, v.Value}] = true
-		return facetItem{ID: "f" + strconv.Itoa(n), Name: key, Value: v.Value, Count: finnishNumbers.Sprintf("%d", v.Count), Checked: v.Selected}
+		label := v.Value
+		if isPlace(key) {
+			label = placeName(lang, v.Value)
+		}
+		return facetItem{ID: "f" + strconv.Itoa(n), Name: key, Value: v.Value, Label: label, Count: finnishNumbers.Sprintf("%d", v.Count), Checked: v.Selected}
 	}
 	var groups []facetGroup
 	for _, key := range sidebarFacets {
@@ -515,7 +543,7 @@ func (s *server) modelPage(c *gin.Context) error {
 		}
 		return "/?" + q.Encode()
 	}
-	v.Areas = areas(m, filterHref)
+	v.Areas = areas(m, func(value string) string { return placeName(v.Lang, value) }, filterHref)
 	for _, f := range []struct {
 		label, key string
 		values     []string
@@ -542,7 +570,7 @@ func (s *server) modelPage(c *gin.Context) error {
 
 // areas places a model's regions, counties and municipalities in the hierarchy: each maakunta
 // with its counties beneath it, each county with its municipalities.
-func areas(m practice.Model, href func(key, value string) string) []area {
+func areas(m practice.Model, name func(string) string, href func(key, value string) string) []area {
 	g := practice.DefaultGazetteer()
 	placeOf := func(name string) practice.Place { p, _ := g.Lookup(name); return p }
 	var top []area
@@ -552,18 +580,18 @@ func areas(m practice.Model, href func(key, value string) string) []area {
 		for _, mu := range m.Municipality {
 			if !muniDone[mu] && match(placeOf(mu)) {
 				muniDone[mu] = true
-				out = append(out, area{Name: mu, Href: href("municipality", mu)})
+				out = append(out, area{Name: name(mu), Href: href("municipality", mu)})
 			}
 		}
 		return out
 	}
 	countyArea := func(county string) area {
 		countyDone[county] = true
-		return area{Name: county, Href: href("wellbeing_county", county),
+		return area{Name: name(county), Href: href("wellbeing_county", county),
 			Children: municipalitiesUnder(func(p practice.Place) bool { return p.County == county })}
 	}
 	for _, r := range m.Region {
-		a := area{Name: r, Href: href("region", r)}
+		a := area{Name: name(r), Href: href("region", r)}
 		for _, county := range m.WellbeingCounty {
 			if !countyDone[county] && placeOf(county).Region == r {
 				a.Children = append(a.Children, countyArea(county))

@@ -379,3 +379,25 @@ func TestMisspelledSearchShowsTheResultsOfTheCorrection(t *testing.T) {
 		t.Errorf("did-you-mean link %q → %q", link.Text(), link.AttrOr("href", ""))
 	}
 }
+
+func TestSwedishPagesNamePlacesInSwedishAndFilterByTheFinnishName(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	doc := fetchPage(t, srv, srv.URL, "/?lang=sv&region=Pirkanmaa&wellbeing_county=Pirkanmaan+hyvinvointialue")
+	box := doc.Find(`input[name="region"][value="Pirkanmaa"]`)
+	if label := doc.Find(`label[for="` + box.AttrOr("id", "") + `"] .v`).Text(); label != "Birkaland" {
+		t.Errorf("the Pirkanmaa checkbox reads %q on a Swedish page", label)
+	}
+	if got := doc.Find(`a.chip[data-facet="wellbeing_county"]`).Text(); !strings.HasPrefix(got, "Birkalands välfärdsområde") {
+		t.Errorf("the county chip reads %q", got)
+	}
+	if got := doc.Find(".hit .where").First().Text(); got != "Birkaland" {
+		t.Errorf("a hit's area reads %q", got)
+	}
+	model := fetchPage(t, srv, srv.URL, "/malli/tampere?lang=sv")
+	if got := strings.Join(model.Find(".areas a").Map(func(_ int, a *goquery.Selection) string { return a.Text() }), " › "); got != "Birkaland › Birkalands välfärdsområde › Tammerfors" {
+		t.Errorf("the model's area reads %q", got)
+	}
+	if href := model.Find(`.areas a`).Last().AttrOr("href", ""); href != "/?lang=sv&municipality=Tampere" {
+		t.Errorf("the Tammerfors link filters by %q, want the Finnish name", href)
+	}
+}

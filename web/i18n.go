@@ -52,6 +52,8 @@ func tr(lang, key string, args ...any) string {
 
 var catalog = map[string]messages{
 	"fi": {
+		"phase_Kehitteillä":     "Kehitteillä",
+		"phase_Valmis":          "Valmis",
 		"all_values":            "Näytä kaikki arvot",
 		"took_fast":             "haku kesti alle 0,01 s",
 		"feed_newest":           "mallihaku: uusimmat toimintamallit",
@@ -132,6 +134,8 @@ var catalog = map[string]messages{
 		"error":                 "Virhe",
 	},
 	"sv": {
+		"phase_Kehitteillä":     "Under utveckling",
+		"phase_Valmis":          "Färdig",
 		"all_values":            "Visa alla värden",
 		"took_fast":             "sökningen tog under 0,01 s",
 		"feed_newest":           "mallihaku: de nyaste verksamhetsmodellerna",
@@ -212,6 +216,8 @@ var catalog = map[string]messages{
 		"error":                 "Fel",
 	},
 	"en": {
+		"phase_Kehitteillä":     "Under development",
+		"phase_Valmis":          "Ready",
 		"all_values":            "Show all values",
 		"took_fast":             "search took under 0,01 s",
 		"feed_newest":           "mallihaku: newest practice models",

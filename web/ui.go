@@ -248,8 +248,8 @@ func (s *server) searchPage(c *gin.Context) error {
 			switch {
 			case f.Year || f.Key == "year":
 				text = label + " " + val
-			case isPlace(f.Key):
-				text = placeName(lang, val)
+			default:
+				text = valueLabel(lang, f.Key, val)
 			}
 			v.Chips = append(v.Chips, chip{Key: f.Key, Value: val, Text: text, Remove: tr(lang, "remove_filter", label+": "+val), Href: toggle(params, f.Key, val)})
 		}
@@ -282,7 +282,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	v.FeedHref, v.FeedTitle = "/feed.atom?"+feed.Encode(), tr(lang, "feed_title")+": "+v.Title
 
 	for _, h := range res.Hits {
-		hv := hitView{ID: h.Model.ID, Title: h.Model.Title, Phase: h.Model.Phase, Region: h.Model.Region,
+		hv := hitView{ID: h.Model.ID, Title: h.Model.Title, Phase: valueLabel(lang, "phase", h.Model.Phase), Region: h.Model.Region,
 			Topics: h.Model.Topics, Modified: h.Model.Modified.Finnish()}
 		if !h.Model.Modified.IsZero() {
 			hv.ModifiedISO = h.Model.Modified.String()
@@ -303,9 +303,18 @@ func (s *server) searchPage(c *gin.Context) error {
 	return render(c, s.pages["search"], http.StatusOK, v)
 }
 
-// isPlace reports whether a facet's values are places of the region hierarchy.
-func isPlace(key string) bool {
-	return key == "region" || key == "wellbeing_county" || key == "municipality"
+// valueLabel is a facet value as the page's language shows it: places and development phases
+// have Swedish and English names; topics and the rest are shown as the models give them.
+func valueLabel(lang, key, value string) string {
+	switch key {
+	case "region", "wellbeing_county", "municipality":
+		return placeName(lang, value)
+	case "phase":
+		if _, ok := catalog["fi"]["phase_"+value]; ok {
+			return tr(lang, "phase_"+value)
+		}
+	}
+	return value
 }
 
 // placeName is a place of the region hierarchy as the page's language names it.
@@ -338,11 +347,7 @@ func sidebar(lang string, params url.Values, req search.Request, res search.Resu
 	item := func(key string, v search.FacetValue) facetItem {
 		n++
 		shown[param{key, v.Value}] = true
-		label := v.Value
-		if isPlace(key) {
-			label = placeName(lang, v.Value)
-		}
-		return facetItem{ID: "f" + strconv.Itoa(n), Name: key, Value: v.Value, Label: label, Count: finnishNumbers.Sprintf("%d", v.Count), Checked: v.Selected}
+		return facetItem{ID: "f" + strconv.Itoa(n), Name: key, Value: v.Value, Label: valueLabel(lang, key, v.Value), Count: finnishNumbers.Sprintf("%d", v.Count), Checked: v.Selected}
 	}
 	var groups []facetGroup
 	for _, key := range sidebarFacets {
@@ -557,7 +562,7 @@ func (s *server) modelPage(c *gin.Context) error {
 		fv := fact{Label: tr(v.Lang, f.label)}
 		for _, val := range f.values {
 			if val != "" {
-				fv.Values = append(fv.Values, valueLink{val, filterHref(f.key, val)})
+				fv.Values = append(fv.Values, valueLink{valueLabel(v.Lang, f.key, val), filterHref(f.key, val)})
 			}
 		}
 		if len(fv.Values) > 0 {

@@ -393,6 +393,10 @@ func TestSwedishPagesNamePlacesInSwedishAndFilterByTheFinnishName(t *testing.T) 
 	if got := doc.Find(".hit .where").First().Text(); got != "Birkaland" {
 		t.Errorf("a hit's area reads %q", got)
 	}
+	phase := doc.Find(`input[name="phase"][value="Valmis"]`)
+	if label := doc.Find(`label[for="` + phase.AttrOr("id", "") + `"] .v`).Text(); label != "Färdig" {
+		t.Errorf("the phase Valmis reads %q on a Swedish page", label)
+	}
 	model := fetchPage(t, srv, srv.URL, "/malli/tampere?lang=sv")
 	if got := strings.Join(model.Find(".areas a").Map(func(_ int, a *goquery.Selection) string { return a.Text() }), " › "); got != "Birkaland › Birkalands välfärdsområde › Tammerfors" {
 		t.Errorf("the model's area reads %q", got)

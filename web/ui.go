@@ -244,14 +244,15 @@ func (s *server) searchPage(c *gin.Context) error {
 				v.Hidden = append(v.Hidden, param{f.Key, val})
 			}
 			label := filterLabel(lang, f.Key)
-			text := val
-			switch {
-			case f.Year || f.Key == "year":
+			// The chip shows the value, a year with its facet's name; its accessible name holds
+			// what it shows, so that a voice user can say what they see (WCAG 2.5.3).
+			text := valueLabel(lang, f.Key, val)
+			name := label + ": " + text
+			if f.Year || f.Key == "year" {
 				text = label + " " + val
-			default:
-				text = valueLabel(lang, f.Key, val)
+				name = text
 			}
-			v.Chips = append(v.Chips, chip{Key: f.Key, Value: val, Text: text, Remove: tr(lang, "remove_filter", label+": "+val), Href: toggle(params, f.Key, val)})
+			v.Chips = append(v.Chips, chip{Key: f.Key, Value: val, Text: text, Remove: tr(lang, "remove_filter", name), Href: toggle(params, f.Key, val)})
 		}
 	}
 	v.FiltersLabel = tr(lang, "filters")

@@ -405,3 +405,19 @@ func TestSwedishPagesNamePlacesInSwedishAndFilterByTheFinnishName(t *testing.T) 
 		t.Errorf("the Tammerfors link filters by %q, want the Finnish name", href)
 	}
 }
+
+func TestEveryChipSaysWhatItShowsToScreenReaders(t *testing.T) {
+	srv := newServer(t, tampere, nokia, porvoo)
+	for _, path := range []string{"/?region=Pirkanmaa&year=2023&phase=Valmis", "/?lang=sv&region=Pirkanmaa&created_year=2021&phase=Valmis"} {
+		chips := fetchPage(t, srv, srv.URL, path).Find("a.chip")
+		if chips.Length() != 3 {
+			t.Fatalf("%s: %d chips", path, chips.Length())
+		}
+		chips.Each(func(_ int, c *goquery.Selection) {
+			shown := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(c.Text()), "✕"))
+			if name := c.AttrOr("aria-label", ""); !strings.Contains(name, shown) {
+				t.Errorf("%s: a chip shows %q but is named %q", path, shown, name)
+			}
+		})
+	}
+}

@@ -822,7 +822,10 @@ func (s *browserSuite) testAxe(t *testing.T) {
 		_, err := chromedp.Call(ctx, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
 		return err
 	}))
-	for _, p := range s.samplePages(t) {
+	pages := s.samplePages(t)
+	// The Swedish and English pages too: their strings and lang attributes are their own.
+	pages = append(pages, samplePage{"filtered in Swedish", pages[1].path + "&lang=sv"}, samplePage{"model in English", pages[3].path + "?lang=en"})
+	for _, p := range pages {
 		b.open(p.path)
 		eval[chromedp.Void](b, src)
 		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)

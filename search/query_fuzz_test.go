@@ -128,19 +128,6 @@ func FuzzUserQuery(f *testing.F) {
 	})
 }
 
-// worstQueries are inputs that cost bleve seconds to minutes when handed to its own query
-// syntax (RELIABILITY test 23).
-var worstQueries = map[string]string{
-	"*":             "*",
-	"*a*":           "*a*",
-	"/.*/":          "/.*/",
-	"a~2":           "a~2",
-	"5,000 words":   strings.Repeat("sana ", 5000),
-	"10 KB of (":    strings.Repeat("(", 10<<10),
-	"NUL bytes":     "nuoret\x00\x00päihde\x00",
-	"invalid UTF-8": "nuoret \xff\xfe",
-}
-
 // TestWorstQueriesAreRefusedOrBounded: each is refused as a bad query, or runs as a bounded
 // query (no expensive node, few leaves) and leaves no goroutine behind. Their cost on a 10k
 // index is a benchmark figure (BenchmarkWorstQueries, `mallihaku bench`), not asserted here.
@@ -156,7 +143,7 @@ func TestWorstQueriesAreRefusedOrBounded(t *testing.T) {
 	s := newSearcherOf(t, models)
 	per := leavesPerClause(s)
 	before := runtime.NumGoroutine()
-	for name, q := range worstQueries {
+	for name, q := range WorstQueries {
 		checkWorst(t, s, per, name, q)
 	}
 	// Goroutines a search started end shortly after it returns: wait for that, up to a second.
@@ -192,7 +179,7 @@ func checkWorst(t testing.TB, s *Searcher, per int, name, q string) {
 func BenchmarkWorstQueries(b *testing.B) {
 	s := benchSearcher(b)
 	per := leavesPerClause(s)
-	for name, q := range worstQueries {
+	for name, q := range WorstQueries {
 		b.Run(name, func(b *testing.B) {
 			checkWorst(b, s, per, name, q)
 			for b.Loop() {

@@ -409,28 +409,10 @@ func (b *bencher) fetch(ctx context.Context, path string) (int, []byte, error) {
 	return resp.StatusCode, body, err
 }
 
-// worstQueries are queries that cost bleve tens of seconds when handed to its own query
-// syntax; mallihaku refuses or bounds each.
-func worstQueries() map[string]string {
-	return map[string]string{
-		"*":               "*",
-		"*a*":             "*a*",
-		"/.*/":            "/.*/",
-		"a~2":             "a~2",
-		"5,000 words":     strings.Repeat("sana ", 5000),
-		"10 KB of (":      strings.Repeat("(", 10<<10),
-		"NUL bytes":       "nuoret\x00\x00päihde\x00",
-		"invalid UTF-8":   "nuoret \xff\xfe",
-		"prefix kun*":     "kun*",
-		"many prefixes":   "kun* per* tuk* pal* las* nuo* ikä* työ*",
-		"32 common words": strings.Repeat("ja ", 32),
-	}
-}
-
 func (b *bencher) worst(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w, "| hostile query | status | time ms (best of 3) |")
 	fmt.Fprintln(w, "|---|---:|---:|")
-	queries := worstQueries()
+	queries := search.WorstQueries
 	for _, name := range slices.Sorted(func(yield func(string) bool) {
 		for k := range queries {
 			if !yield(k) {

@@ -2,6 +2,7 @@ package practice
 
 import (
 	_ "embed"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -69,17 +70,25 @@ func parseGazetteer(tsv string) *Gazetteer {
 			g.names[lang][f[4]] = f[0]
 		}
 	}
-	for _, n := range []string{National, "Koko Suomi", "Koko maa", "Valtakunnallisesti", "Kansallinen", "Nationell", "National", "Nationwide"} {
-		g.places[regionKey(n)] = Place{Region: National}
-	}
 	return g
 }
 
+// hyphenSpace is a hyphen with space around it inside a name ("Pohjois- Pohjanmaa", "Pohjois -
+// Pohjanmaa"), the word after it included: a hyphen before "ja" stands for a shared ending
+// ("Etelä- ja Pohjois-Savo") and keeps its space.
+var hyphenSpace = regexp.MustCompile(`(\pL)(?: - |- | -)(\pL+)`)
+
 func regionKey(s string) string {
 	s = strings.NewReplacer("–", "-", "—", "-", "\u00a0", " ").Replace(s)
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.ReplaceAll(s, " - ", "-")
-	return strings.ToLower(strings.Trim(s, " .;:,"))
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	s = hyphenSpace.ReplaceAllStringFunc(s, func(m string) string {
+		sub := hyphenSpace.FindStringSubmatch(m)
+		if w := sub[2]; w == "ja" || w == "sekä" || w == "tai" {
+			return m
+		}
+		return sub[1] + "-" + sub[2]
+	})
+	return strings.Trim(s, " .;:,")
 }
 
 // Name returns a maakunta, wellbeing services county or municipality, given by its Finnish
@@ -103,23 +112,60 @@ func (g *Gazetteer) Lookup(name string) (Place, bool) {
 var splitRegion = strings.NewReplacer("/", "\x00", ",", "\x00", ";", "\x00", " ja ", "\x00", " sekä ", "\x00", "+", "\x00", "&", "\x00", "\n", "\x00")
 
 // Places returns every place a value names: the whole value when it is a known name, else
-// each of the names it lists. Names it cannot place are returned as unknown.
+// each of the names it lists. A name followed by others in parentheses ("Etelä-Karjalan
+// hyvinvointialue (Eksote)", "Lappeenranta (Eksote)") is one place given twice: it places
+// where any of them does, and is unknown only when none does. Names it cannot place are
+// returned as unknown.
 func (g *Gazetteer) Places(value string) (places []Place, unknown []string) {
 	if p, ok := g.Lookup(value); ok {
 		return []Place{p}, nil
 	}
-	for _, part := range strings.Split(splitRegion.Replace(value), "\x00") {
-		part = strings.TrimSpace(part)
-		if regionKey(part) == "" {
-			continue
+	for _, group := range parenGroups(value) {
+		n := len(places)
+		for _, name := range group {
+			if p, ok := g.Lookup(name); ok {
+				places = append(places, p)
+			}
 		}
-		if p, ok := g.Lookup(part); ok {
-			places = append(places, p)
-		} else {
-			unknown = append(unknown, part)
+		if len(places) == n {
+			unknown = append(unknown, group...)
 		}
 	}
 	return places, unknown
+}
+
+// parenGroups breaks a value into the names it lists, each with the names given in
+// parentheses after it: "A (B), C" is [[A B] [C]].
+func parenGroups(value string) [][]string {
+	var groups [][]string
+	for value != "" {
+		head, inner, paren := strings.Cut(value, "(")
+		names := splitNames(head)
+		for _, n := range names {
+			groups = append(groups, []string{n})
+		}
+		if !paren {
+			break
+		}
+		inner, value, _ = strings.Cut(inner, ")")
+		if len(names) == 0 { // "(B)" with nothing before it
+			groups = append(groups, nil)
+		}
+		last := &groups[len(groups)-1]
+		*last = append(*last, splitNames(inner)...)
+	}
+	return groups
+}
+
+// splitNames splits on the separators of splitRegion and drops empty names.
+func splitNames(s string) []string {
+	var names []string
+	for _, part := range strings.Split(splitRegion.Replace(s), "\x00") {
+		if part = strings.TrimSpace(part); regionKey(part) != "" {
+			names = append(names, part)
+		}
+	}
+	return names
 }
 
 // Normalize maps the region values of a page onto deduplicated maakunta, hyvinvointialue and

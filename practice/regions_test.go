@@ -29,12 +29,58 @@ func TestNormalizeRegionsMapsEveryKindOfName(t *testing.T) {
 			unknown: []string{"Atlantis"}},
 	}
 	for _, c := range cases {
-		got := g.Normalize(c.in)
-		if !slices.Equal(got.Region, c.region) || !slices.Equal(got.WellbeingCounty, c.county) ||
-			!slices.Equal(got.Municipality, c.kunta) || !slices.Equal(got.Unknown, c.unknown) {
-			t.Errorf("Normalize(%q) = %+v, want region %q county %q kunta %q unknown %q",
-				c.in, got, c.region, c.county, c.kunta, c.unknown)
-		}
+		checkNormalize(t, g, c.in, c.region, c.county, c.kunta, c.unknown)
+	}
+}
+
+// Spellings of places as real Innokylä pages write them.
+func TestNormalizeRegionsReadsEverySpellingOfRealPages(t *testing.T) {
+	g := DefaultGazetteer()
+	ek := []string{"Etelä-Karjala"}
+	ekCounty := []string{"Etelä-Karjalan hyvinvointialue"}
+	pp := []string{"Pohjois-Pohjanmaa"}
+	ppCounty := []string{"Pohjois-Pohjanmaan hyvinvointialue"}
+	national := []string{National}
+	cases := []struct {
+		in                    string
+		region, county, kunta []string
+		unknown               []string
+	}{
+		{in: "Etelä-Karjalan hyvinvointialue (Eksote)", region: ek, county: ekCounty},
+		{in: "Etelä-Karjalan hyvinvointialue(Eksote)", region: ek, county: ekCounty},
+		{in: "Eksote (Etelä-Karjalan hyvinvointialue)", region: ek, county: ekCounty},
+		{in: "Lappeenranta (Eksote)", region: ek, county: ekCounty, kunta: []string{"Lappeenranta"}},
+		{in: "Etelä-Karjala (ent. Eksote)", region: ek, county: ekCounty},
+		{in: "Pirkanmaa (Tampere, Nokia)", region: []string{"Pirkanmaa"}, county: []string{"Pirkanmaan hyvinvointialue"},
+			kunta: []string{"Tampere", "Nokia"}},
+		{in: "Keski-Uusimaa (Keusote), Kymenlaakso (Kymsote)", region: []string{"Uusimaa", "Kymenlaakso"},
+			county: []string{"Keski-Uudenmaan hyvinvointialue", "Kymenlaakson hyvinvointialue"}},
+		{in: "Atlantis (Utopia)", unknown: []string{"Atlantis", "Utopia"}},
+		{in: "Pohjois- Pohjanmaan hyvinvointialue", region: pp, county: ppCounty},
+		{in: "Pohjois -Pohjanmaan hyvinvointialue", region: pp, county: ppCounty},
+		{in: "Pohjois - Pohjanmaa", region: pp, county: ppCounty},
+		{in: "Pohjois-Karjalan Hyvinvointialue", region: []string{"Pohjois-Karjala"}, county: []string{"Pohjois-Karjalan hyvinvointialue"}},
+		{in: "POHJOIS-POHJANMAAN HYVINVOINTIALUE", region: pp, county: ppCounty},
+		{in: "etelä-karjala", region: ek, county: ekCounty},
+		{in: "valtakunnallinen", region: national},
+		{in: "Valtakunnallisesti", region: national},
+		{in: "Koko Suomi", region: national},
+		{in: "koko suomi", region: national},
+		{in: "Verkossa valtakunnallisesti", region: national},
+		{in: "verkossa valtakunnallisesti.", region: national},
+	}
+	for _, c := range cases {
+		checkNormalize(t, g, []string{c.in}, c.region, c.county, c.kunta, c.unknown)
+	}
+}
+
+func checkNormalize(t *testing.T, g *Gazetteer, in, region, county, kunta, unknown []string) {
+	t.Helper()
+	got := g.Normalize(in)
+	if !slices.Equal(got.Region, region) || !slices.Equal(got.WellbeingCounty, county) ||
+		!slices.Equal(got.Municipality, kunta) || !slices.Equal(got.Unknown, unknown) {
+		t.Errorf("Normalize(%q) = %+v, want region %q county %q kunta %q unknown %q",
+			in, got, region, county, kunta, unknown)
 	}
 }
 

@@ -1,7 +1,10 @@
 // Command genregions rebuilds practice/regions.tsv from the region facts kept beside the
-// project (../shared/data/regions): municipalities, wellbeing services counties and aliases.
+// project (../shared/data/regions): municipalities, wellbeing services counties and aliases,
+// and from pages.csv beside this file: the spellings of places seen on real Innokylä pages
+// that those facts lack (the whole country written as "Koko Suomi" or "Verkossa
+// valtakunnallisesti").
 //
-//	go run ./practice/internal/genregions -src ../shared/data/regions -out practice/regions.tsv
+//	go run ./practice/internal/genregions -src ../shared/data/regions -pages practice/internal/genregions/pages.csv -out practice/regions.tsv
 //
 // The output has one name per line: name, kind, maakunta, hyvinvointialue, kunta. An empty
 // hyvinvointialue means the name names none (ambiguous, or outside the reform as Åland is).
@@ -22,6 +25,7 @@ type row struct{ name, kind, region, county, municipality string }
 
 func main() {
 	src := flag.String("src", "../shared/data/regions", "folder with the region CSV files")
+	pages := flag.String("pages", "practice/internal/genregions/pages.csv", "the project's own aliases, in the columns of aliases.csv")
 	out := flag.String("out", "practice/regions.tsv", "file to write")
 	flag.Parse()
 	var rows []row
@@ -36,7 +40,7 @@ func main() {
 			rows = append(rows, row{r[2], "kunta_sv", r[4], hva, r[1]})
 		}
 	}
-	for _, r := range read(filepath.Join(*src, "aliases.csv")) {
+	for _, r := range append(read(filepath.Join(*src, "aliases.csv")), read(*pages)...) {
 		// alias,kind,hyvinvointialue,maakunta,source,note
 		rows = append(rows, row{r[0], r[1], r[3], county(r[2]), ""})
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -29,17 +28,14 @@ const MinAdminTokenLength = 16
 
 // requireToken accepts a request only with "Authorization: Bearer <token>". The digests of the
 // two tokens are compared in constant time, so neither the token nor its length leaks.
-func requireToken(token string) gin.HandlerFunc {
+func (s *server) requireToken(token string) gin.HandlerFunc {
 	want := sha256.Sum256([]byte(token))
 	return func(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
 		got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 		sum := sha256.Sum256([]byte(got))
 		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
-			c.Header("WWW-Authenticate", `Bearer realm="mallihaku admin"`)
-			var body apiError
-			body.Error.Code, body.Error.Message = "unauthorized", "a valid admin token is required (Authorization: Bearer …)"
-			c.AbortWithStatusJSON(http.StatusUnauthorized, body)
+			s.fail(c, errUnauthorized)
 			return
 		}
 		c.Next()
@@ -57,13 +53,7 @@ func (s *server) adminReindex(c *gin.Context) error {
 	}
 	// The job outlives the request: it runs under the server's own context.
 	job, err := s.cfg.Jobs.Start(s.cfg.JobContext, req.Mode, "admin")
-	if errors.Is(err, ErrJobRunning) {
-		var body apiError
-		body.Error.Code, body.Error.Message = "conflict", "a reindex job is already running; try again when it has finished"
-		c.JSON(http.StatusConflict, body)
-		return nil
-	}
-	if err != nil {
+	if err != nil { // ErrJobRunning: 409
 		return err
 	}
 	c.JSON(http.StatusAccepted, job)
@@ -81,8 +71,3 @@ func (s *server) adminJobs(c *gin.Context) error {
 	c.JSON(http.StatusOK, gin.H{"jobs": jobs})
 	return nil
 }
-
-// errBadRequest marks request errors that are not about the search query.
-var errBadRequest = errors.New("bad request")
-
-func badRequest(msg string) error { return fmt.Errorf("%w: %s", errBadRequest, msg) }

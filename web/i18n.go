@@ -132,6 +132,19 @@ var catalog = map[string]messages{
 		"not_found":             "Sivua ei löytynyt",
 		"bad_query":             "Hakua ei voitu tehdä",
 		"error":                 "Virhe",
+
+		// Errors (web/errors.go): a page's title and what to do.
+		"err_bad_query":    "Tarkista hakusanat ja kokeile uudelleen.",
+		"err_bad_request":  "Osoitteessa on jotain, mitä haku ei ymmärrä. Aloita haku alusta.",
+		"err_method":       "Tätä toimintoa ei voi tehdä tässä osoitteessa",
+		"err_method_text":  "Osoite on olemassa, mutta se ei vastaa tällaiseen pyyntöön.",
+		"err_unauthorized": "Tunnistautuminen vaaditaan",
+		"err_conflict":     "Toinen työ on jo käynnissä",
+		"err_busy":         "Hakuja on juuri nyt liikaa",
+		"err_busy_text":    "Palvelu on hetken ruuhkainen. Yritä hetken päästä uudelleen.",
+		"err_rate_limited": "Tästä osoitteesta on tullut lyhyessä ajassa paljon hakuja. Odota hetki ja yritä uudelleen.",
+		"err_timeout":      "Haku kesti liian kauan. Kokeile tarkempaa hakua.",
+		"err_internal":     "Haku ei juuri nyt onnistunut. Yritä hetken päästä uudelleen.",
 	},
 	"sv": {
 		"phase_Kehitteillä":     "Under utveckling",
@@ -214,6 +227,19 @@ var catalog = map[string]messages{
 		"not_found":             "Sidan hittades inte",
 		"bad_query":             "Sökningen kunde inte göras",
 		"error":                 "Fel",
+
+		// Errors (web/errors.go): a page's title and what to do.
+		"err_bad_query":    "Kontrollera sökorden och försök igen.",
+		"err_bad_request":  "Adressen innehåller något som sökningen inte förstår. Börja om sökningen.",
+		"err_method":       "Det går inte att göra så på den här adressen",
+		"err_method_text":  "Adressen finns, men den svarar inte på en sådan begäran.",
+		"err_unauthorized": "Inloggning krävs",
+		"err_conflict":     "Ett annat jobb pågår redan",
+		"err_busy":         "Just nu görs för många sökningar",
+		"err_busy_text":    "Tjänsten är överbelastad för tillfället. Försök igen om en stund.",
+		"err_rate_limited": "Det har kommit många sökningar från den här adressen på kort tid. Vänta en stund och försök igen.",
+		"err_timeout":      "Sökningen tog för lång tid. Pröva en mer avgränsad sökning.",
+		"err_internal":     "Sökningen lyckades inte just nu. Försök igen om en stund.",
 	},
 	"en": {
 		"phase_Kehitteillä":     "Under development",
@@ -296,5 +322,18 @@ var catalog = map[string]messages{
 		"not_found":             "Page not found",
 		"bad_query":             "The search could not be run",
 		"error":                 "Error",
+
+		// Errors (web/errors.go): a page's title and what to do.
+		"err_bad_query":    "Check the search words and try again.",
+		"err_bad_request":  "The address holds something the search does not understand. Start the search again.",
+		"err_method":       "This cannot be done at this address",
+		"err_method_text":  "The address exists, but it does not answer a request of this kind.",
+		"err_unauthorized": "Sign-in required",
+		"err_conflict":     "Another job is already running",
+		"err_busy":         "Too many searches right now",
+		"err_busy_text":    "The service is busy for a moment. Try again shortly.",
+		"err_rate_limited": "Many searches have come from this address in a short time. Wait a moment and try again.",
+		"err_timeout":      "The search took too long. Try a narrower search.",
+		"err_internal":     "The search failed just now. Try again in a moment.",
 	},
 }

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"math"
-	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -62,15 +59,13 @@ func (l *clientLimiter) allow(client string) (bool, time.Duration) {
 	return true, 0
 }
 
-// middleware answers 429 with Retry-After to a client over its rate.
-func (l *clientLimiter) middleware(c *gin.Context) {
-	ok, wait := l.allow(c.ClientIP())
-	if ok {
+// limit answers a client over its rate through fail: 429 with Retry-After.
+func (s *server) limit(l *clientLimiter) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if ok, wait := l.allow(c.ClientIP()); !ok {
+			s.fail(c, rateLimited{wait})
+			return
+		}
 		c.Next()
-		return
 	}
-	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-	var body apiError
-	body.Error.Code, body.Error.Message = "rate_limited", "too many searches from this address; wait a moment"
-	c.AbortWithStatusJSON(http.StatusTooManyRequests, body)
 }

@@ -31,8 +31,3 @@ func (s *server) logRequests(c *gin.Context) {
 	}
 	s.cfg.Logger.Debug("request", attrs...)
 }
-
-func (s *server) recovered(c *gin.Context, err any) {
-	s.cfg.Logger.Error("panic in handler", "path", c.Request.URL.Path, "panic", err)
-	c.AbortWithStatus(500)
-}

@@ -86,17 +86,17 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
-	// Middleware, outermost first: recover from panics, measure and log the request, set
-	// security headers.
-	r.Use(gin.CustomRecovery(s.recovered))
+	// Middleware, outermost first: measure and log the request (logRequests logs every 5xx
+	// once), set the security headers before anything is written, and turn a panic into a
+	// 500 through fail, which the two outer ones then see as any other answer.
 	if cfg.Metrics != nil {
 		r.Use(cfg.Metrics.observe)
 	}
-	r.Use(s.logRequests, securityHeaders)
+	r.Use(s.logRequests, securityHeaders, s.recoverPanics)
 	// Searches: limited per client address, and counted.
 	searches := []gin.HandlerFunc{}
 	if cfg.SearchRate > 0 {
-		searches = append(searches, newClientLimiter(cfg.SearchRate, max(cfg.SearchBurst, 1)).middleware)
+		searches = append(searches, s.limit(newClientLimiter(cfg.SearchRate, max(cfg.SearchBurst, 1))))
 	}
 	if cfg.Metrics != nil {
 		searches = append(searches, cfg.Metrics.countSearch)
@@ -115,7 +115,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	api.GET("/status", s.handle(s.apiStatus))
 
 	if cfg.AdminToken != "" {
-		admin := api.Group("/admin", requireToken(cfg.AdminToken))
+		admin := api.Group("/admin", s.requireToken(cfg.AdminToken))
 		admin.POST("/reindex", s.handle(s.adminReindex))
 		admin.GET("/jobs", s.handle(s.adminJobs))
 	}

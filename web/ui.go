@@ -496,21 +496,3 @@ func clone(v url.Values) url.Values {
 	}
 	return c
 }
-
-func (s *server) renderError(c *gin.Context, status int, msg string) {
-	v := struct {
-		page
-		Message string
-	}{page: newPage(c), Message: msg}
-	switch {
-	case status == http.StatusBadRequest:
-		v.Title = tr(v.Lang, "bad_query")
-	case status >= 500:
-		v.Title = tr(v.Lang, "error")
-	default:
-		v.Title, v.Message = tr(v.Lang, "not_found"), ""
-	}
-	if err := render(c, s.pages["error"], status, v); err != nil {
-		c.String(status, msg)
-	}
-}

@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/mallihaku/mallihaku/internal/benchq"
 	"github.com/mallihaku/mallihaku/sample"
 	"github.com/mallihaku/mallihaku/store"
 )
@@ -152,9 +152,9 @@ func (g *genSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Beside the measured time it reports the requests and bodies of one run and polite-h, the
 // same run at the default politeness (1 request/s) timed by the fake clock, without sleeping.
 func BenchmarkCrawlGeneratedSite(b *testing.B) {
-	n := 5000
-	if v, err := strconv.Atoi(strings.TrimSpace(os.Getenv("MALLIHAKU_BENCH_MODELS"))); err == nil && v > 0 {
-		n = v
+	n, err := benchq.Models(5000)
+	if err != nil {
+		b.Fatal(err)
 	}
 	for _, mode := range []string{"first", "full", "incremental", "incremental-no-lastmod"} {
 		b.Run(mode, func(b *testing.B) {

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mallihaku/mallihaku/search/synthetic"
+	"github.com/mallihaku/mallihaku/internal/synthetic"
 )
 
 // benchSearcher searches the synthetic benchmark index (see synthetic.BenchIndex). The load
-// figures over HTTP come from `mallihaku bench`; these benchmarks profile the engine in process.
+// figures over HTTP come from cmd/mallihaku-bench; these benchmarks profile the engine in process.
 func benchSearcher(b *testing.B) *Searcher {
 	b.Helper()
 	ix, err := synthetic.BenchIndex(slog.New(slog.NewTextHandler(io.Discard, nil)))

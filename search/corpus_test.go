@@ -8,8 +8,8 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 
+	"github.com/mallihaku/mallihaku/internal/synthetic"
 	"github.com/mallihaku/mallihaku/practice"
-	"github.com/mallihaku/mallihaku/search/synthetic"
 )
 
 // TestCountingByWalkEqualsCountingByIntersection: the two ways of counting a facet over a

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/internal/synthetic"
 	"github.com/mallihaku/mallihaku/practice"
-	"github.com/mallihaku/mallihaku/search/synthetic"
 )
 
 // TestFacetCountsEqualBlevesOwnAfterIncrementalUpdates compares the facet engine with bleve's

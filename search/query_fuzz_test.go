@@ -12,8 +12,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/mallihaku/mallihaku/internal/benchq"
+	"github.com/mallihaku/mallihaku/internal/synthetic"
 	"github.com/mallihaku/mallihaku/practice"
-	"github.com/mallihaku/mallihaku/search/synthetic"
 )
 
 // shape is what a built bleve query holds: its leaves by kind, and what no user input may
@@ -130,7 +131,7 @@ func FuzzUserQuery(f *testing.F) {
 
 // TestWorstQueriesAreRefusedOrBounded: each is refused as a bad query, or runs as a bounded
 // query (no expensive node, few leaves) and leaves no goroutine behind. Their cost on a 10k
-// index is a benchmark figure (BenchmarkWorstQueries, `mallihaku bench`), not asserted here.
+// index is a benchmark figure (BenchmarkWorstQueries, cmd/mallihaku-bench), not asserted here.
 func TestWorstQueriesAreRefusedOrBounded(t *testing.T) {
 	g, err := synthetic.New(3)
 	if err != nil {
@@ -143,7 +144,7 @@ func TestWorstQueriesAreRefusedOrBounded(t *testing.T) {
 	s := newSearcherOf(t, models)
 	per := leavesPerClause(s)
 	before := runtime.NumGoroutine()
-	for name, q := range WorstQueries {
+	for name, q := range benchq.WorstQueries() {
 		checkWorst(t, s, per, name, q)
 	}
 	// Goroutines a search started end shortly after it returns: wait for that, up to a second.
@@ -175,11 +176,11 @@ func checkWorst(t testing.TB, s *Searcher, per int, name, q string) {
 }
 
 // BenchmarkWorstQueries reports each worst query's cost on the benchmark index (10,000
-// models unless MALLIHAKU_BENCH_DOCS says otherwise), checking each is refused or bounded.
+// models unless MALLIHAKU_BENCH_MODELS says otherwise), checking each is refused or bounded.
 func BenchmarkWorstQueries(b *testing.B) {
 	s := benchSearcher(b)
 	per := leavesPerClause(s)
-	for name, q := range WorstQueries {
+	for name, q := range benchq.WorstQueries() {
 		b.Run(name, func(b *testing.B) {
 			checkWorst(b, s, per, name, q)
 			for b.Loop() {

@@ -8,8 +8,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/mallihaku/mallihaku/internal/synthetic"
 	"github.com/mallihaku/mallihaku/search"
-	"github.com/mallihaku/mallihaku/search/synthetic"
 )
 
 // BenchmarkPages measures what the server spends on each page over the synthetic benchmark

@@ -16,18 +16,20 @@ import (
 	"time"
 
 	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/internal/benchq"
+	"github.com/mallihaku/mallihaku/internal/synthetic"
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/sample"
-	"github.com/mallihaku/mallihaku/search/synthetic"
 	"github.com/mallihaku/mallihaku/store"
 )
 
-// benchModels is how many generated models a benchmark uses (MALLIHAKU_BENCH_MODELS).
+// benchModels is how many generated models a benchmark uses (benchq.Models).
 func benchModels(b *testing.B, def int) int {
-	if v, err := strconv.Atoi(os.Getenv("MALLIHAKU_BENCH_MODELS")); err == nil && v > 0 {
-		return v
+	n, err := benchq.Models(def)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return def
+	return n
 }
 
 // pageOf writes a generated model as a sample page, so that it can be rendered to HTML.

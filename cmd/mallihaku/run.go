@@ -59,8 +59,6 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 		err = runInspect(ctx, rest, env, stdout, stderr)
 	case "version":
 		err = runVersion(rest, env, stdout, stderr)
-	case "bench":
-		err = runBench(ctx, rest, env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -6,94 +6,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"math"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/internal/benchq"
+	"github.com/mallihaku/mallihaku/internal/synthetic"
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/search"
-	"github.com/mallihaku/mallihaku/search/synthetic"
-	"github.com/mallihaku/mallihaku/web"
 )
 
-// benchConfig is what `mallihaku bench` measures.
-type benchConfig struct {
-	Docs     int
-	Requests int // per view, one at a time, for latencies
-	Baseline int // per view, of bleve's own facet request
-	Clients  int // concurrent clients for the throughput run
-	Seed     uint64
-}
-
-// runBench builds (or reuses) an index of synthetic models in DIR/bench-<docs>, serves it on
-// a loopback port, and measures the search views over real HTTP, and bleve's own facet
-// request for the same views in the same process, printing a Markdown table.
-func runBench(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
-	var cfg config
-	var bc benchConfig
-	fs := flagSet("bench", &cfg, stderr, "data")
-	fs.IntVar(&bc.Docs, "docs", 10000, "synthetic models in the index")
-	fs.IntVar(&bc.Requests, "requests", 300, "requests per view, one at a time, for the latency figures")
-	fs.IntVar(&bc.Baseline, "baseline", 30, "requests per view of bleve's own facet request")
-	fs.IntVar(&bc.Clients, "clients", 4, "concurrent clients for the throughput figures")
-	fs.Uint64Var(&bc.Seed, "seed", 1, "seed of the synthetic models and the random views")
-	if err := parse(fs, args, env); err != nil {
-		return err
-	}
-	if bc.Docs < 1 || bc.Requests < 1 || bc.Clients < 1 || bc.Baseline < 0 {
-		return fmt.Errorf("%w: --docs, --requests and --clients must be positive", errUsage)
-	}
-	log, err := newLogger(stderr, cfg.LogLevel)
-	if err != nil {
-		return err
-	}
-	if cfg.Data == "" {
-		cfg.Data = filepath.Join(os.TempDir(), "mallihaku-bench")
-	}
-	dir := filepath.Join(cfg.Data, fmt.Sprintf("bench-%d-%d", bc.Docs, bc.Seed))
-	ix, err := indexer.Open(dir, log)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	if n, _ := ix.Count(); n != uint64(bc.Docs) || ix.Outdated() {
-		fmt.Fprintf(stderr, "bench: building an index of %d synthetic models in %s\n", bc.Docs, dir)
-		start := time.Now()
-		if err := buildSynthetic(ctx, ix, bc, stderr); err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "bench: built in %s\n", time.Since(start).Round(time.Second))
-	}
-	s := search.NewSearcher(ix)
-	defer s.Close()
-	h, err := web.NewHandler(web.Config{Searcher: s, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Version: version, Analyzer: analyzerName(), Ready: func() bool { return true }})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := web.NewServer(ln.Addr().String(), h)
-	go srv.Serve(ln)
-	defer srv.Shutdown(context.Background())
-	b := &bencher{base: "http://" + ln.Addr().String(), client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: bc.Clients * 2}},
-		searcher: s, cfg: bc, rng: rand.New(rand.NewPCG(bc.Seed, 99)), kinds: map[string][]time.Duration{}}
-	return b.run(ctx, stdout)
-}
-
-func buildSynthetic(ctx context.Context, ix *indexer.Index, bc benchConfig, stderr io.Writer) error {
+func buildSynthetic(ctx context.Context, ix *indexer.Index, bc config, stderr io.Writer) error {
 	g, err := synthetic.New(bc.Seed)
 	if err != nil {
 		return err
@@ -116,7 +45,7 @@ type bencher struct {
 	base     string
 	client   *http.Client
 	searcher *search.Searcher
-	cfg      benchConfig
+	cfg      config
 	rng      *rand.Rand
 	facets   map[string][]search.FacetValue
 	words    []string // the one-word view's, then the three-word view's
@@ -149,10 +78,10 @@ func (b *bencher) run(ctx context.Context, w io.Writer) error {
 	}
 	views := b.views()
 	fmt.Fprintf(w, "%d synthetic models (seed %d); first search after a write (builds the facet bitmaps): %s ms\n", b.cfg.Docs, b.cfg.Seed, ms(first))
-	fmt.Fprintf(w, "one word: %q; common word: %q; three words: %q; latencies from %d requests one at a time, bleve's from %d\n\n",
-		b.words[0], b.common, strings.Join(b.words[1:4], " "), b.cfg.Requests, b.cfg.Baseline)
-	fmt.Fprintf(w, "| view | hits | p50 ms | p95 ms | p99 ms | req/s (%d clients) | bleve facets p50 ms | p95 ms | ratio p50 | ratio p95 |\n", b.cfg.Clients)
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "one word: %q; common word: %q; three words: %q; latencies from %d requests one at a time\n\n",
+		b.words[0], b.common, strings.Join(b.words[1:4], " "), b.cfg.Requests)
+	fmt.Fprintf(w, "| view | hits | p50 ms | p95 ms | p99 ms | req/s (%d clients) |\n", b.cfg.Clients)
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 	for _, v := range views {
 		lat, hits, err := b.latencies(ctx, v)
 		if err != nil {
@@ -166,18 +95,7 @@ func (b *bencher) run(ctx context.Context, w io.Writer) error {
 		if v.random {
 			found = "varies"
 		}
-		line := fmt.Sprintf("| %s | %s | %s | %s | %s | %.0f |", v.name, found, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), rps)
-		if b.cfg.Baseline > 0 {
-			base, err := b.baseline(ctx, v)
-			if err != nil {
-				return fmt.Errorf("%s: bleve: %w", v.name, err)
-			}
-			line += fmt.Sprintf(" %s | %s | %.0f× | %.0f× |", ms(pct(base, 50)), ms(pct(base, 95)),
-				ratio(pct(base, 50), pct(lat, 50)), ratio(pct(base, 95), pct(lat, 95)))
-		} else {
-			line += " | | | |"
-		}
-		fmt.Fprintln(w, line)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %.0f |\n", v.name, found, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), rps)
 	}
 	fmt.Fprintln(w)
 	b.randomKinds(w)
@@ -351,18 +269,6 @@ func (b *bencher) throughput(ctx context.Context, v view) (float64, error) {
 	return float64(n) / time.Since(start).Seconds(), err
 }
 
-func (b *bencher) baseline(ctx context.Context, v view) ([]time.Duration, error) {
-	var lat []time.Duration
-	for range b.cfg.Baseline {
-		start := time.Now()
-		if _, err := b.searcher.Baseline(ctx, v.next(), search.DefaultFacetSize); err != nil {
-			return nil, err
-		}
-		lat = append(lat, time.Since(start))
-	}
-	return lat, nil
-}
-
 // get runs one search over HTTP and returns its total.
 func (b *bencher) get(ctx context.Context, r search.Request) (uint64, error) {
 	q := url.Values{}
@@ -412,14 +318,8 @@ func (b *bencher) fetch(ctx context.Context, path string) (int, []byte, error) {
 func (b *bencher) worst(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w, "| hostile query | status | time ms (best of 3) |")
 	fmt.Fprintln(w, "|---|---:|---:|")
-	queries := search.WorstQueries
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range queries {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	queries := benchq.WorstQueries()
+	for _, name := range slices.Sorted(maps.Keys(queries)) {
 		best := time.Duration(1 << 62)
 		status := 0
 		for range 3 {
@@ -446,10 +346,3 @@ func pct(d []time.Duration, p int) time.Duration {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
-
-func ratio(a, b time.Duration) float64 {
-	if b <= 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}

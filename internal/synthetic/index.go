@@ -6,23 +6,19 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/internal/benchq"
 	"github.com/mallihaku/mallihaku/practice"
 )
 
 // BenchIndex opens an index of synthetic models (seed 1) for benchmarks, building it on first
 // use in $MALLIHAKU_BENCH_DIR (default: the system's temporary folder) so that later runs
-// reuse it. $MALLIHAKU_BENCH_DOCS sets the number of models (default 10,000).
+// reuse it. $MALLIHAKU_BENCH_MODELS sets the number of models (default 10,000).
 func BenchIndex(log *slog.Logger) (*indexer.Index, error) {
-	docs := 10000
-	if s := os.Getenv("MALLIHAKU_BENCH_DOCS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return nil, fmt.Errorf("MALLIHAKU_BENCH_DOCS: %w", err)
-		}
-		docs = n
+	docs, err := benchq.Models(10000)
+	if err != nil {
+		return nil, err
 	}
 	root := os.Getenv("MALLIHAKU_BENCH_DIR")
 	if root == "" {

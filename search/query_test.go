@@ -14,8 +14,16 @@ func TestParseReadsWordsPhrasesExclusionsAndPrefixes(t *testing.T) {
 		"perhekesk*":                    {{Text: "perhekesk", Prefix: true}},
 		`-"kotiin vietävä"`:             {{Text: "kotiin vietävä", Phrase: true, Exclude: true}},
 		"mielenterveys- ja päihde":      {{Text: "mielenterveys"}, {Text: "ja"}, {Text: "päihde"}},
-		"(lapset) OR nuoret~2 /.*/":     {{Text: "lapset"}, {Text: "OR"}, {Text: "nuoret 2"}},
-		`"avoin lainaus`:                {{Text: "avoin lainaus", Phrase: true}},
+		"(lapset) OR nuoret~2 /.*/":     {{Text: "lapset", Or: []Clause{{Text: "nuoret 2"}}}},
+		"päihde OR alkoholi":            {{Text: "päihde", Or: []Clause{{Text: "alkoholi"}}}},
+		"nuoret päihde TAI alkoholi":    {{Text: "nuoret"}, {Text: "päihde", Or: []Clause{{Text: "alkoholi"}}}},
+		"a OR b OR c":                   {{Text: "a", Or: []Clause{{Text: "b"}, {Text: "c"}}}},
+		"päihde NOT alkoholi":           {{Text: "päihde"}, {Text: "alkoholi", Exclude: true}},
+		`EI "kotiin vietävä"`:           {{Text: "kotiin vietävä", Phrase: true, Exclude: true}},
+		"päihde tai alkoholi ei or not": {{Text: "päihde"}, {Text: "tai"}, {Text: "alkoholi"}, {Text: "ei"}, {Text: "or"}, {Text: "not"}},
+		"OR päihde OR":                  {{Text: "päihde"}},
+		"päihde NOT":                    {{Text: "päihde"}},
+		"-OR":                           {{Text: "OR", Exclude: true}},
 		"   ":                           nil,
 		"- * \"\"":                      nil,
 	}
@@ -27,16 +35,32 @@ func TestParseReadsWordsPhrasesExclusionsAndPrefixes(t *testing.T) {
 	}
 }
 
-func TestParseRefusesQueriesItCannotAfford(t *testing.T) {
-	for name, q := range map[string]string{
-		"leading wildcard": "*a*",
-		"short prefix":     "pä*",
-		"too many words":   strings.Repeat("sana ", MaxQueryTerms+1),
-		"too long":         strings.Repeat("a", MaxQueryLength+1),
-		"invalid UTF-8":    "nuoret \xff",
+func TestParseRefusesQueriesItCannotAffordWithACodeAndTheWord(t *testing.T) {
+	for q, want := range map[string]QueryError{
+		"*a*":                                    {Code: CodePrefixTooShort, Word: "*a*", Limit: MinPrefixLength},
+		"nuoret pä*":                             {Code: CodePrefixTooShort, Word: "pä*", Limit: MinPrefixLength},
+		strings.Repeat("sana ", MaxQueryTerms+1): {Code: CodeTooManyTerms, Limit: MaxQueryTerms},
+		strings.Repeat("a OR ", MaxQueryTerms) + "a": {Code: CodeTooManyTerms, Limit: MaxQueryTerms},
+		strings.Repeat("a", MaxQueryLength+1):        {Code: CodeTooLong, Limit: MaxQueryLength},
+		"nuoret \xff":                                {Code: CodeInvalidText},
+		`kotihoito "omaishoitajan tuki`:              {Code: CodeUnclosedQuote, Word: "omaishoitajan tuki"},
+		`"matalan kynnyksen" "`:                      {Code: CodeUnclosedQuote},
 	} {
-		if _, err := Parse(q); !errors.Is(err, ErrBadQuery) {
-			t.Errorf("%s: Parse = %v, want ErrBadQuery", name, err)
+		_, err := Parse(q)
+		var qe *QueryError
+		if !errors.As(err, &qe) || !errors.Is(err, ErrBadQuery) || *qe != want {
+			t.Errorf("Parse(%.40q) = %v, want %+v", q, err, want)
+		}
+	}
+}
+
+func TestQueryErrorsSayWhatToChange(t *testing.T) {
+	for _, e := range []QueryError{
+		{Code: CodePrefixTooShort, Word: "pä*", Limit: 3},
+		{Code: CodeUnclosedQuote, Word: "omaishoitajan tuki"},
+	} {
+		if msg := e.Error(); !strings.HasPrefix(msg, "bad query: ") || !strings.Contains(msg, e.Word) {
+			t.Errorf("%+v says %q: not a bad query naming %q", e, msg, e.Word)
 		}
 	}
 }

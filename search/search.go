@@ -246,7 +246,7 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 func matchError(err error) error {
 	switch {
 	case errors.Is(err, indexer.ErrTooBroad):
-		return badQuery("the words with * match too many different words; write more of each word before the *")
+		return &QueryError{Code: CodePrefixTooBroad}
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("search: %w", err)
 	}
@@ -268,23 +268,23 @@ func (r *Request) normalize() error {
 	}
 	switch {
 	case r.Page < 1:
-		return badQuery("page must be 1 or more")
+		return &QueryError{Code: CodeBadPage}
 	case r.Size < 1 || r.Size > MaxSize:
-		return badQuery("size must be between 1 and %d", MaxSize)
+		return &QueryError{Code: CodeBadSize, Limit: MaxSize}
 	case r.Page > MaxDepth || r.Page*r.Size > MaxDepth:
-		return badQuery("results beyond the first %d cannot be paged to; narrow the search instead", MaxDepth)
+		return &QueryError{Code: CodeTooDeep, Limit: MaxDepth}
 	case r.FacetSize < 1 || r.FacetSize > MaxFacetSize:
-		return badQuery("facet_size must be between 1 and %d", MaxFacetSize)
+		return &QueryError{Code: CodeBadFacetSize, Limit: MaxFacetSize}
 	}
 	if _, ok := Sorts[r.Sort]; !ok {
-		return badQuery("unknown sort %q; use relevance, modified, created or title", r.Sort)
+		return &QueryError{Code: CodeUnknownSort, Word: r.Sort}
 	}
 	for key, values := range r.Filters {
 		if _, ok := FacetByKey(key); !ok {
-			return badQuery("unknown filter %q", key)
+			return &QueryError{Code: CodeUnknownFilter, Word: key}
 		}
 		if len(values) > MaxFilterValues {
-			return badQuery("filter %s has %d values; at most %d are allowed", key, len(values), MaxFilterValues)
+			return &QueryError{Code: CodeTooManyValues, Word: key, Limit: MaxFilterValues}
 		}
 		if len(values) == 0 {
 			delete(r.Filters, key)

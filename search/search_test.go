@@ -103,6 +103,38 @@ func TestWordsPhrasesAndExclusionsNarrowResults(t *testing.T) {
 	}
 }
 
+func TestOrAndNotInCapitalsCombineWordsAsInFinna(t *testing.T) {
+	s := newFixtureSearcher(t)
+	for q, want := range map[string]uint64{
+		"päihde":                             2, // nuorten-chat, xss
+		"päihde OR kotihoito":                3,
+		"päihde TAI kotihoito":               3,
+		"kotihoito OR perhekeskus OR päihde": 4,
+		"päihde OR kotihoito videolla":       1, // (päihde or kotihoito) and videolla
+		"NOT päihde":                         2,
+		"EI päihde":                          2,
+		"päihde NOT chatissa":                1,
+		"kotihoito OR NOT päihde":            2, // kotihoito, or anything without päihde
+		"päihde tai kotihoito":               0, // lower-case tai is a word (a stop word): both must match
+		"päihde ei kotihoito":                0,
+		"OR päihde NOT":                      2,
+	} {
+		res, err := s.Search(context.Background(), Request{Query: q})
+		if err != nil || res.Total != want {
+			t.Errorf("%q found %d (%v), want %d", q, res.Total, err, want)
+		}
+	}
+}
+
+func TestUnclosedQuoteIsABadQueryNotAnEmptyResult(t *testing.T) {
+	s := newFixtureSearcher(t)
+	_, err := s.Search(context.Background(), Request{Query: `kotihoito "videolla`})
+	var qe *QueryError
+	if !errors.As(err, &qe) || qe.Code != CodeUnclosedQuote || qe.Word != "videolla" {
+		t.Errorf(`kotihoito "videolla: %v, want an unclosed_quote error naming videolla`, err)
+	}
+}
+
 func TestSortByTitleAndModified(t *testing.T) {
 	s := newFixtureSearcher(t)
 	for sort, want := range map[string]string{
@@ -156,8 +188,10 @@ func TestPagingAndFilterCapsAreBadQueries(t *testing.T) {
 		"huge facet size": {FacetSize: 1_000_000},
 		"too many values": {Filters: map[string][]string{"region": make([]string, MaxFilterValues+1)}},
 	} {
-		if _, err := s.Search(context.Background(), r); !errors.Is(err, ErrBadQuery) {
-			t.Errorf("%s: %v, want ErrBadQuery", name, err)
+		_, err := s.Search(context.Background(), r)
+		var qe *QueryError
+		if !errors.Is(err, ErrBadQuery) || !errors.As(err, &qe) || qe.Code == "" {
+			t.Errorf("%s: %v, want a QueryError with a code", name, err)
 		}
 	}
 }

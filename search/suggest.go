@@ -54,27 +54,39 @@ func (s *Searcher) suggest(ctx context.Context, clauses []Clause) (string, bool)
 	changed := false
 	var out []string
 	for _, c := range clauses {
-		words := strings.Fields(c.Text)
-		if !c.Phrase && !c.Prefix && !c.Exclude {
-			for i, w := range words {
-				if fix, ok := s.correct(ctx, an, w); ok {
-					words[i], changed = fix, true
-				}
-			}
+		var alts []string
+		for _, a := range c.alternatives() {
+			text, fixed := s.suggestClause(ctx, an, a)
+			alts = append(alts, text)
+			changed = changed || fixed
 		}
-		text := strings.Join(words, " ")
-		switch {
-		case c.Phrase:
-			text = `"` + text + `"`
-		case c.Prefix:
-			text += "*"
-		}
-		if c.Exclude {
-			text = "-" + text
-		}
-		out = append(out, text)
+		out = append(out, strings.Join(alts, " OR "))
 	}
 	return strings.Join(out, " "), changed
+}
+
+// suggestClause writes one clause (without its Or) back as query text, its unknown words
+// corrected unless it is a phrase, a prefix or excluded; fixed says a word was corrected.
+func (s *Searcher) suggestClause(ctx context.Context, an *finnish.Analyzer, c Clause) (text string, fixed bool) {
+	words := strings.Fields(c.Text)
+	if !c.Phrase && !c.Prefix && !c.Exclude {
+		for i, w := range words {
+			if fix, ok := s.correct(ctx, an, w); ok {
+				words[i], fixed = fix, true
+			}
+		}
+	}
+	text = strings.Join(words, " ")
+	switch {
+	case c.Phrase:
+		text = `"` + text + `"`
+	case c.Prefix:
+		text += "*"
+	}
+	if c.Exclude {
+		text = "-" + text
+	}
+	return text, fixed
 }
 
 // correct returns a correction of word when it needs one: when Voikko does not recognise

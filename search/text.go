@@ -30,15 +30,13 @@ func (s *Searcher) textQuery(clauses []Clause) query.Query {
 	an := s.index.Analyzer()
 	var must, mustNot []query.Query
 	for _, c := range clauses {
-		var q query.Query
-		switch {
-		case c.Prefix:
-			q = prefixQuery(strings.ToLower(c.Text))
-		case c.Phrase:
-			q = phraseQuery(an, strings.Fields(c.Text))
-		default:
-			q = wordsQuery(an, strings.Fields(c.Text))
+		if len(c.Or) > 0 {
+			if q := orQuery(an, c.alternatives()); q != nil {
+				must = append(must, q)
+			}
+			continue
 		}
+		q := clauseQuery(an, c)
 		if q == nil {
 			continue // stop words alone: they cannot narrow anything
 		}
@@ -56,6 +54,36 @@ func (s *Searcher) textQuery(clauses []Clause) query.Query {
 		b.AddMust(query.NewMatchAllQuery())
 	}
 	return b
+}
+
+// clauseQuery matches what one clause (without its Or) asks for, excluded or not; nil when
+// it has only stop words.
+func clauseQuery(an *finnish.Analyzer, c Clause) query.Query {
+	switch {
+	case c.Prefix:
+		return prefixQuery(strings.ToLower(c.Text))
+	case c.Phrase:
+		return phraseQuery(an, strings.Fields(c.Text))
+	}
+	return wordsQuery(an, strings.Fields(c.Text))
+}
+
+// orQuery matches a text that matches any of the alternatives; an excluded alternative
+// matches every text without it (a OR NOT b). An alternative of stop words alone makes the
+// whole OR match everything, so it narrows nothing and is nil.
+func orQuery(an *finnish.Analyzer, alts []Clause) query.Query {
+	var qs []query.Query
+	for _, a := range alts {
+		q := clauseQuery(an, a)
+		if q == nil {
+			return nil
+		}
+		if a.Exclude {
+			q = query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{q})
+		}
+		qs = append(qs, q)
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // wordsQuery matches texts that have every word in some form; nil when all are stop words.

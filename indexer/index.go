@@ -53,6 +53,8 @@ type Index struct {
 
 	// analyzer is the Finnish analysis new generations are built with.
 	analyzer *finnish.Analyzer
+	// readOnly is set by OpenReadOnly: every write fails with ErrReadOnly.
+	readOnly bool
 }
 
 // Open opens the index in dir/index, creating an empty first generation when there is none.
@@ -216,6 +218,9 @@ func Models(models ...practice.Model) func(ctx context.Context, put func(practic
 // BuildGuarded is Build that refuses, with ErrTooFewModels, a generation that would drop
 // more than maxDrop (0 to 1) of the live generation's models.
 func (ix *Index) BuildGuarded(ctx context.Context, fill func(ctx context.Context, put func(practice.Model) error) error, maxDrop float64) (int, error) {
+	if ix.readOnly {
+		return 0, fmt.Errorf("build index: %w", ErrReadOnly)
+	}
 	ix.writes.Lock()
 	defer ix.writes.Unlock()
 	gen := time.Now().UTC().Format("20060102T150405.000000000")
@@ -364,6 +369,9 @@ func (ix *Index) removeOldGenerations(live string) {
 // Apply adds or replaces the models in put and removes the IDs in remove, in the live
 // generation, in batches.
 func (ix *Index) Apply(put []practice.Model, remove []string) error {
+	if ix.readOnly {
+		return fmt.Errorf("update index: %w", ErrReadOnly)
+	}
 	ix.failpoint(StepApply)
 	ix.writes.Lock()
 	defer ix.writes.Unlock()

@@ -67,14 +67,20 @@ func (s *server) apiSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	c.JSON(http.StatusOK, SearchResponse(res))
+	return nil
+}
+
+// SearchResponse is the API's answer to a search (GET /api/v1/search), for whatever else
+// prints the same JSON (the CLI's search --json).
+func SearchResponse(res search.Result) any {
 	out := apiResult{Query: res.Query, Total: res.Total, Page: res.Page, Size: res.Size,
 		TookMS: math.Round(float64(res.Took.Microseconds())/10) / 100, Hits: []apiHit{}, Facets: res.Facets,
 		Suggestion: res.Suggestion}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitOf(h.Model, h.Score, h.Highlights))
 	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return out
 }
 
 func briefOf(m practice.Model) apiBrief {

@@ -6,8 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
+	"net"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mallihaku/mallihaku/indexer"
 )
 
 // errUsage marks errors in how a command was called (exit status 2).
@@ -28,9 +34,6 @@ type config struct {
 	Site         string
 	Full         bool
 	Reparse      bool
-	Region       []string
-	Phase        []string
-	JSON         bool
 	Rate         float64
 	Concurrency  int
 	ContactURL   string
@@ -74,9 +77,6 @@ func flagSet(name string, cfg *config, stderr io.Writer, flags ...string) *flag.
 		"reparse": func() {
 			fs.BoolVar(&cfg.Reparse, "reparse", false, "re-normalise every model from the page cache, without the network")
 		},
-		"region":      func() { fs.Var(listFlag{&cfg.Region}, "region", "only models of this region (repeatable)") },
-		"phase":       func() { fs.Var(listFlag{&cfg.Phase}, "phase", "only models in this phase (repeatable)") },
-		"json":        func() { fs.BoolVar(&cfg.JSON, "json", false, "print results as JSON") },
 		"rate":        func() { fs.Float64Var(&cfg.Rate, "rate", 1, "requests per second per host (politeness)") },
 		"concurrency": func() { fs.IntVar(&cfg.Concurrency, "concurrency", 2, "requests in flight per host") },
 		"contact-url": func() {
@@ -140,7 +140,104 @@ func parse(fs *flag.FlagSet, args, env []string) error {
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	return checkFlags(fs)
+}
+
+// positional names the commands that take arguments after their flags.
+var positional = map[string]bool{"search": true, "inspect": true}
+
+// checkFlags checks every value a command was given, from flags or the environment, before
+// the command does any work: a typo fails at once with the flag's name, not after a crawl.
+func checkFlags(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 && !positional[fs.Name()] {
+		return fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, fs.Name(), fs.Arg(0))
+	}
+	var errs []string
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Sprintf("--%s %s", name, fmt.Sprintf(format, args...)))
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		g, ok := f.Value.(flag.Getter)
+		if !ok {
+			return
+		}
+		switch v := g.Get().(type) {
+		case float64:
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				bad(f.Name, "%v: want a number, 0 or more", v)
+			}
+		case int:
+			if v < 0 || (v == 0 && (f.Name == "concurrency" || f.Name == "search-burst")) {
+				bad(f.Name, "%d: want a whole number, 1 or more", v)
+			}
+		case time.Duration:
+			if v < 0 || (v == 0 && f.Name == "open-timeout") {
+				bad(f.Name, "%s: want a positive duration such as 5s", v)
+			}
+		case string:
+			if err := checkString(f.Name, v); err != nil {
+				bad(f.Name, "%q: %v", v, err)
+			}
+		}
+	})
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %s", errUsage, strings.Join(errs, "; "))
+	}
 	return nil
+}
+
+// checkString checks the flags whose values are addresses, URLs, schedules or levels.
+func checkString(name, v string) error {
+	switch name {
+	case "addr":
+		host, port, err := net.SplitHostPort(v)
+		if err != nil {
+			return errors.New("want host:port, e.g. 127.0.0.1:8080")
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+		}
+		if host != "" && net.ParseIP(host) == nil && !validHostname(host) {
+			return fmt.Errorf("host %q is not an IP address or a host name", host)
+		}
+	case "site", "contact-url":
+		if v == "" && name == "site" {
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return errors.New("want an http or https URL, e.g. https://innokyla.fi")
+		}
+	case "schedule", "full-schedule":
+		if v == "" || v == "off" {
+			return nil
+		}
+		if _, err := indexer.ParseSchedule(v, time.UTC); err != nil {
+			return err
+		}
+	case "log-level":
+		var l slog.Level
+		if err := l.UnmarshalText([]byte(v)); err != nil {
+			return errors.New("want debug, info, warn or error")
+		}
+	}
+	return nil
+}
+
+// validHostname tells whether s is a host name as DNS writes it (letters, digits, hyphens and
+// dots), such as localhost or mallihaku.example.fi.
+func validHostname(s string) bool {
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // logConfig logs the effective configuration, secrets redacted.

@@ -18,7 +18,6 @@ import (
 	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/sample"
-	"github.com/mallihaku/mallihaku/search"
 	"github.com/mallihaku/mallihaku/web"
 )
 
@@ -211,49 +210,6 @@ func printCounts(w io.Writer, counts map[string]int) {
 	if len(parts) > 0 {
 		fmt.Fprintln(w, strings.Join(parts, ", "))
 	}
-}
-
-func runSearch(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flagSet("search", &cfg, stderr, "data", "region", "phase", "json")
-	if err := parse(fs, args, env); err != nil {
-		return err
-	}
-	if cfg.Data == "" {
-		return fmt.Errorf("%w: search needs --data DIR", errUsage)
-	}
-	log, err := newLogger(io.Discard, cfg.LogLevel)
-	if err != nil {
-		return err
-	}
-	ix, err := indexer.Open(cfg.Data, log)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	req := search.Request{Query: strings.Join(fs.Args(), " "), Filters: map[string][]string{}}
-	if len(cfg.Region) > 0 {
-		req.Filters["region"] = cfg.Region
-	}
-	if len(cfg.Phase) > 0 {
-		req.Filters["phase"] = cfg.Phase
-	}
-	res, err := search.NewSearcher(ix).Search(ctx, req)
-	if err != nil {
-		return err
-	}
-	if cfg.JSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
-	}
-	fmt.Fprintf(stdout, "%d models found\n", res.Total)
-	for i, h := range res.Hits {
-		m := h.Model
-		fmt.Fprintf(stdout, "\n%2d. %s\n    %s · %s · päivitetty %s\n    %s\n", i+1, m.Title,
-			strings.Join(m.Region, ", "), m.Phase, m.Modified.Finnish(), m.URL)
-	}
-	return nil
 }
 
 func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {

@@ -123,6 +123,11 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	r.GET("/", search(s.handle(s.searchPage))...)
 	r.GET("/feed.atom", search(s.handle(s.feed))...)
 	r.GET("/malli/:id", s.handle(s.modelPage))
+	// Exports: the whole result set of a search as a file.
+	for path, h := range map[string]func(*gin.Context) error{"/export.csv": s.exportCSV, "/export.xlsx": s.exportXLSX} {
+		r.GET(path, search(s.handle(h))...)
+		r.HEAD(path, search(s.handle(h))...)
+	}
 	static, _ := fs.Sub(staticFS, "static")
 	r.Group("/static", cacheAssets).StaticFS("/", http.FS(static))
 	r.NoRoute(s.handle(func(c *gin.Context) error { return errNotFound }))

@@ -195,6 +195,7 @@ type searchView struct {
 	Start                     int
 	Pages                     []pageLink
 	PrevHref, NextHref        string
+	exportLinks
 }
 
 func (s *server) searchPage(c *gin.Context) error {
@@ -281,6 +282,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	feed.Del("page")
 	feed.Del("sort")
 	v.FeedHref, v.FeedTitle = "/feed.atom?"+feed.Encode(), tr(lang, "feed_title")+": "+v.Title
+	v.exportLinks = exportLinksOf(lang, params, res.Total)
 
 	for _, h := range res.Hits {
 		hv := hitView{ID: h.Model.ID, Title: h.Model.Title, Phase: valueLabel(lang, "phase", h.Model.Phase), Region: h.Model.Region,

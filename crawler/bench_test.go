@@ -3,7 +3,6 @@ package crawler
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,47 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/internal/benchq"
-	"github.com/mallihaku/mallihaku/sample"
 	"github.com/mallihaku/mallihaku/store"
 )
-
-// BenchmarkExtractSamplePages extracts the 42 pages of the built-in sample site, rendered
-// by its own handler.
-func BenchmarkExtractSamplePages(b *testing.B) {
-	site, err := sample.NewSite()
-	if err != nil {
-		b.Fatal(err)
-	}
-	pages, err := sample.Pages()
-	if err != nil {
-		b.Fatal(err)
-	}
-	type page struct {
-		url  string
-		body []byte
-	}
-	var rendered []page
-	size := 0
-	for _, p := range pages {
-		path := "/fi/toimintamalli/" + p.Slug
-		rec := httptest.NewRecorder()
-		site.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "http://innokyla.fi"+path, nil))
-		body, _ := io.ReadAll(rec.Result().Body)
-		rendered = append(rendered, page{"https://innokyla.fi" + path, body})
-		size += len(body)
-	}
-	profile := Innokyla()
-	b.SetBytes(int64(size))
-	for b.Loop() {
-		for _, p := range rendered {
-			if _, _, err := Extract(p.url, p.body, profile); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(len(rendered)*b.N)/b.Elapsed().Seconds(), "pages/s")
-}
 
 // genSite is a generated Innokylä of n models: robots.txt, a sitemap (with or without
 // lastmod), a listing of 20 models a page, and model pages that answer conditional GETs.
@@ -163,7 +125,7 @@ func BenchmarkCrawlGeneratedSite(b *testing.B) {
 			defer srv.Close()
 			full := mode == "first" || mode == "full"
 			crawler := func(st *store.Store, clock Clock, rate float64, concurrency int) *Crawler {
-				c, err := New(Config{Site: srv.URL, Profile: Innokyla(), Store: st, UserAgent: testUserAgent,
+				c, err := New(Config{Site: srv.URL, Profile: extract.Innokyla(), Store: st, UserAgent: testUserAgent,
 					Rate: rate, Concurrency: concurrency, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 				if err != nil {
 					b.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/mallihaku/mallihaku/extract"
 )
 
 const (
@@ -29,7 +31,7 @@ type canonicalizer struct {
 	model  *regexp.Regexp  // the profile's practice-model path
 }
 
-func newCanonicalizer(site *url.URL, p *Profile) *canonicalizer {
+func newCanonicalizer(site *url.URL, p *extract.Profile) *canonicalizer {
 	c := &canonicalizer{
 		scheme: site.Scheme,
 		host:   normalHost(site.Scheme, site.Host),

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/mallihaku/mallihaku/extract"
 )
 
 func testCanonicalizer(t testing.TB, site string) *canonicalizer {
@@ -12,7 +14,7 @@ func testCanonicalizer(t testing.TB, site string) *canonicalizer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newCanonicalizer(&url.URL{Scheme: u.Scheme, Host: normalHost(u.Scheme, u.Host)}, Innokyla())
+	return newCanonicalizer(&url.URL{Scheme: u.Scheme, Host: normalHost(u.Scheme, u.Host)}, extract.Innokyla())
 }
 
 func TestCanonicalURL(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/store"
 )
@@ -26,7 +27,7 @@ type Config struct {
 	// Site is the base URL of the site, e.g. https://innokyla.fi. Its host is allowed besides
 	// Profile.Hosts, and canonical URLs use its scheme and host.
 	Site    string
-	Profile *Profile
+	Profile *extract.Profile
 	Store   *store.Store
 	// Client does the HTTP; nil means the crawler's own client with timeouts (dial 10 s,
 	// response headers 15 s, whole request 30 s) and at most 5 redirects, all on allowed
@@ -39,7 +40,9 @@ type Config struct {
 	Rate float64
 	// Concurrency is the number of requests in flight per host, default 2.
 	Concurrency int
-	// MaxPages is the page budget of one run (robots.txt not counted), default 20000.
+	// MaxPages is the page budget of one run (robots.txt not counted), default
+	// DefaultMaxPages: a run that reaches it ends with ErrBudget, so a site that generates
+	// endless URLs (a crawler trap) cannot keep it going.
 	MaxPages int
 	// MaxBody is the largest page accepted, default 10 MiB; larger pages fail as "too_large".
 	MaxBody int64
@@ -78,6 +81,9 @@ type Progress struct {
 	URL         string // the page just done
 }
 
+// DefaultMaxPages is the page budget of a run when Config.MaxPages is 0.
+const DefaultMaxPages = 20000
+
 // Sentinel errors of a run.
 var (
 	// ErrBudget means the run stopped at its page budget (Config.MaxPages).
@@ -89,83 +95,21 @@ var (
 // Crawler crawls one site. Its methods may be called from several goroutines, but only one
 // Refresh runs at a time.
 type Crawler struct {
+	cfg          Config   // with its defaults filled in: the one source of settings
 	site         *url.URL // scheme and host only
-	profile      *Profile
-	store        *store.Store
 	canon        *canonicalizer
 	client       *http.Client
 	robotsClient *http.Client
-	userAgent    string
-	interval     time.Duration
-	concurrency  int
-	timeout      time.Duration
-	maxPages     int
-	maxBody      int64
-	maxFailures  int
-	maxMissed    int
-	budget       time.Duration
-	clock        Clock
-	log          *slog.Logger
-	progress     func(Progress)
 
 	running sync.Mutex
 }
 
 // New checks cfg, fills in its defaults and returns a Crawler.
 func New(cfg Config) (*Crawler, error) {
-	site, err := url.Parse(cfg.Site)
+	site, err := cfg.fill()
 	if err != nil {
-		return nil, fmt.Errorf("new crawler: site: %w", err)
+		return nil, fmt.Errorf("new crawler: %w", err)
 	}
-	if site.Scheme != "http" && site.Scheme != "https" || site.Host == "" {
-		return nil, fmt.Errorf("new crawler: site %q is not an http(s) URL", cfg.Site)
-	}
-	if cfg.Profile == nil || cfg.Profile.ModelPath == nil {
-		return nil, errors.New("new crawler: no site profile")
-	}
-	if cfg.Store == nil {
-		return nil, errors.New("new crawler: no store")
-	}
-	if cfg.Rate < 0 {
-		return nil, fmt.Errorf("new crawler: negative rate %g", cfg.Rate)
-	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = robotsToken + " (+https://github.com/mallihaku/mallihaku)"
-	}
-	if !strings.Contains(strings.ToLower(cfg.UserAgent), robotsToken) {
-		return nil, fmt.Errorf("new crawler: user agent %q does not name the product token %s", cfg.UserAgent, robotsToken)
-	}
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = 2
-	}
-	if cfg.MaxPages <= 0 {
-		cfg.MaxPages = 20000
-	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 10 << 20
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
-	}
-	if cfg.HeaderTimeout <= 0 {
-		cfg.HeaderTimeout = 15 * time.Second
-	}
-	if cfg.MaxFailures <= 0 {
-		cfg.MaxFailures = 20
-	}
-	if cfg.MaxMissedRuns <= 0 {
-		cfg.MaxMissedRuns = 3
-	}
-	if cfg.Budget <= 0 {
-		cfg.Budget = 24 * time.Hour
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = realClock{}
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	site = &url.URL{Scheme: site.Scheme, Host: normalHost(site.Scheme, site.Host)}
 	canon := newCanonicalizer(site, cfg.Profile)
 	var client *http.Client
 	if cfg.Client == nil {
@@ -183,47 +127,62 @@ func New(cfg Config) (*Crawler, error) {
 		rc.CheckRedirect = robotsRedirect
 		robotsClient = &rc
 	}
-	var interval time.Duration
-	if cfg.Rate > 0 {
-		interval = time.Duration(float64(time.Second) / cfg.Rate)
+	return &Crawler{cfg: cfg, site: site, canon: canon, client: client, robotsClient: robotsClient}, nil
+}
+
+// fill checks the configuration and fills in its defaults; it returns the site's scheme and
+// host.
+func (cfg *Config) fill() (*url.URL, error) {
+	site, err := url.Parse(cfg.Site)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
 	}
-	return &Crawler{
-		site:         site,
-		profile:      cfg.Profile,
-		store:        cfg.Store,
-		canon:        canon,
-		client:       client,
-		robotsClient: robotsClient,
-		userAgent:    cfg.UserAgent,
-		interval:     interval,
-		concurrency:  cfg.Concurrency,
-		timeout:      cfg.Timeout,
-		maxPages:     cfg.MaxPages,
-		maxBody:      cfg.MaxBody,
-		maxFailures:  cfg.MaxFailures,
-		maxMissed:    cfg.MaxMissedRuns,
-		budget:       cfg.Budget,
-		clock:        cfg.Clock,
-		log:          cfg.Logger,
-		progress:     cfg.Progress,
-	}, nil
+	if site.Scheme != "http" && site.Scheme != "https" || site.Host == "" {
+		return nil, fmt.Errorf("site %q is not an http(s) URL", cfg.Site)
+	}
+	switch {
+	case cfg.Profile == nil || cfg.Profile.ModelPath == nil:
+		return nil, errors.New("no site profile")
+	case cfg.Store == nil:
+		return nil, errors.New("no store")
+	case cfg.Rate < 0:
+		return nil, fmt.Errorf("negative rate %g", cfg.Rate)
+	case cfg.MaxPages < 0:
+		return nil, fmt.Errorf("negative page budget %d", cfg.MaxPages)
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = robotsToken + " (+https://github.com/mallihaku/mallihaku)"
+	}
+	if !strings.Contains(strings.ToLower(cfg.UserAgent), robotsToken) {
+		return nil, fmt.Errorf("user agent %q does not name the product token %s", cfg.UserAgent, robotsToken)
+	}
+	orDefault(&cfg.Concurrency, 2)
+	orDefault(&cfg.MaxPages, DefaultMaxPages)
+	orDefault(&cfg.MaxBody, 10<<20)
+	orDefault(&cfg.Timeout, 30*time.Second)
+	orDefault(&cfg.HeaderTimeout, 15*time.Second)
+	orDefault(&cfg.MaxFailures, 20)
+	orDefault(&cfg.MaxMissedRuns, 3)
+	orDefault(&cfg.Budget, 24*time.Hour)
+	if cfg.Clock == nil {
+		cfg.Clock = realClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &url.URL{Scheme: site.Scheme, Host: normalHost(site.Scheme, site.Host)}, nil
+}
+
+// orDefault sets a zero or negative setting to its default.
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // newFetcher is the HTTP side of one run; abort ends the run (circuit breaker, long pauses).
 func (c *Crawler) newFetcher(abort func(error)) *fetcher {
-	return &fetcher{
-		client:       c.client,
-		robotsClient: c.robotsClient,
-		userAgent:    c.userAgent,
-		clock:        c.clock,
-		interval:     c.interval,
-		concurrency:  c.concurrency,
-		timeout:      c.timeout,
-		log:          c.log,
-		maxFailures:  c.maxFailures,
-		abort:        abort,
-		hosts:        map[string]*hostGate{},
-	}
+	return newFetcher(&c.cfg, c.client, c.robotsClient, abort)
 }
 
 func (c *Crawler) siteURL(path string) string {
@@ -294,7 +253,7 @@ type target struct {
 
 func (r *run) do(ctx context.Context) error {
 	c := r.c
-	started := c.clock.Now()
+	started := c.cfg.Clock.Now()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	r.fetch = c.newFetcher(cancel)
@@ -302,12 +261,12 @@ func (r *run) do(ctx context.Context) error {
 	robots, err := c.robots(ctx, r.fetch)
 	if err != nil {
 		err = fmt.Errorf("crawl %s: %w", c.siteURL(""), err)
-		c.log.Error("crawl not started", "err", err)
+		c.cfg.Logger.Error("crawl not started", "err", err)
 		return err
 	}
 	gate := r.fetch.gate(c.site.Host)
 	if robots.crawlDelay > 0 {
-		c.log.Info("robots.txt crawl-delay", "delay", robots.crawlDelay)
+		c.cfg.Logger.Info("robots.txt crawl-delay", "delay", robots.crawlDelay)
 		gate.slowDown(robots.crawlDelay)
 	}
 	r.robots = robots
@@ -323,12 +282,12 @@ func (r *run) do(ctx context.Context) error {
 	r.counts["discovered"] = len(found)
 	r.progress.Discovered, r.progress.Total = len(found), len(targets)
 	r.mu.Unlock()
-	c.log.Info("discovery done", "discovered", len(found), "to_visit", len(targets), "complete", complete)
+	c.cfg.Logger.Info("discovery done", "discovered", len(found), "to_visit", len(targets), "complete", complete)
 	r.estimate(started, targets, states, gate.pace())
 
 	jobs := make(chan target)
 	var wg sync.WaitGroup
-	for range c.concurrency {
+	for range c.cfg.Concurrency {
 		wg.Go(func() {
 			for t := range jobs {
 				if err := r.process(ctx, t); err != nil {
@@ -351,25 +310,25 @@ feed:
 
 	if ctx.Err() != nil {
 		err := fmt.Errorf("crawl %s: %w", c.siteURL(""), context.Cause(ctx))
-		c.log.Error("crawl ended early; models kept as they were", "err", err, "counts", r.snapshot())
+		c.cfg.Logger.Error("crawl ended early; models kept as they were", "err", err, "counts", r.snapshot())
 		return err
 	}
 	if r.overrun {
-		return fmt.Errorf("crawl %s: %w (%d requests)", c.siteURL(""), ErrBudget, c.maxPages)
+		return fmt.Errorf("crawl %s: %w (%d requests)", c.siteURL(""), ErrBudget, c.cfg.MaxPages)
 	}
 	if complete {
 		if err := r.settleMissed(ctx, found, states, missing); err != nil {
 			return err
 		}
 	}
-	c.log.Info("crawl done", "took", c.clock.Now().Sub(started), "counts", r.snapshot())
+	c.cfg.Logger.Info("crawl done", "took", c.cfg.Clock.Now().Sub(started), "counts", r.snapshot())
 	return nil
 }
 
 // states is every page remembered from earlier runs, by URL.
 func (r *run) states() (map[string]store.Page, error) {
 	states := map[string]store.Page{}
-	err := r.c.store.Pages(func(p store.Page) error {
+	err := r.c.cfg.Store.Pages(func(p store.Page) error {
 		states[p.URL] = p
 		return nil
 	})
@@ -410,7 +369,7 @@ func (r *run) plausible(found map[string]time.Time, states map[string]store.Page
 		}
 	}
 	if held > 0 && seen*2 < held {
-		r.c.log.Warn("discovery found fewer than half of the models held; their absence is not counted", "found", seen, "held", held)
+		r.c.cfg.Logger.Warn("discovery found fewer than half of the models held; their absence is not counted", "found", seen, "held", held)
 		return false
 	}
 	return true
@@ -430,7 +389,7 @@ func (r *run) plan(found map[string]time.Time, states map[string]store.Page, com
 		if _, ok := found[u]; ok || !r.c.canon.isModel(u) {
 			continue
 		}
-		if complete && !vouched[u] && p.MissedRuns+1 >= r.c.maxMissed {
+		if complete && !vouched[u] && p.MissedRuns+1 >= r.c.cfg.MaxMissedRuns {
 			missing = append(missing, p)
 			continue
 		}
@@ -455,13 +414,13 @@ func (r *run) estimate(started time.Time, ts []target, states map[string]store.P
 			requests++
 		}
 	}
-	est := r.c.clock.Now().Sub(started) + time.Duration(requests)*pace
-	if est > r.c.budget {
-		r.c.log.Warn("at this pace the run will outlast its budget", "estimate", est.Round(time.Second), "budget", r.c.budget,
+	est := r.c.cfg.Clock.Now().Sub(started) + time.Duration(requests)*pace
+	if est > r.c.cfg.Budget {
+		r.c.cfg.Logger.Warn("at this pace the run will outlast its budget", "estimate", est.Round(time.Second), "budget", r.c.cfg.Budget,
 			"requests", requests, "pace", pace, "crawl_delay", r.robots.crawlDelay)
 		return
 	}
-	r.c.log.Info("estimated run time", "estimate", est.Round(time.Second), "requests", requests, "pace", pace)
+	r.c.cfg.Logger.Info("estimated run time", "estimate", est.Round(time.Second), "requests", requests, "pace", pace)
 }
 
 // unchangedByLastmod reports whether an incremental run can skip the page: its sitemap lastmod
@@ -476,12 +435,12 @@ func (r *run) process(ctx context.Context, t target) error {
 	if ctx.Err() != nil || !r.claim(t.url) {
 		return nil
 	}
-	log := r.c.log.With("url", t.url)
+	log := r.c.cfg.Logger.With("url", t.url)
 	if !r.robots.allowed(t.url) {
 		r.skip(log, "disallowed", errDisallowed.Error())
 		return nil
 	}
-	prev, known, err := r.c.store.Page(t.url)
+	prev, known, err := r.c.cfg.Store.Page(t.url)
 	if err != nil {
 		return fmt.Errorf("read state of %s: %w", t.url, err)
 	}
@@ -498,7 +457,7 @@ func (r *run) process(ctx context.Context, t target) error {
 	if known && !r.full {
 		header = conditional(prev)
 	}
-	resp, err := r.fetch.get(ctx, t.url, header, r.c.maxBody)
+	resp, err := r.fetch.get(ctx, t.url, header, r.c.cfg.MaxBody)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -508,125 +467,152 @@ func (r *run) process(ctx context.Context, t target) error {
 	switch {
 	case resp.Status == http.StatusNotModified && known:
 		r.count("not_modified")
-		prev.LastSeen, prev.Error = r.c.clock.Now(), ""
+		prev.LastSeen, prev.Error = r.c.cfg.Clock.Now(), ""
 		return r.save(prev, nil)
 	case resp.Status == http.StatusNotFound || resp.Status == http.StatusGone:
 		return r.gone(ctx, log, t.url, prev, known, resp.Status)
 	case resp.Status < 200 || resp.Status > 299:
 		return r.fail(log, t.url, prev, known, &statusError{resp.Status})
 	case resp.Truncated:
-		return r.fail(log, t.url, prev, known, fmt.Errorf("%w (over %d bytes)", ErrTooLarge, r.c.maxBody))
+		return r.fail(log, t.url, prev, known, fmt.Errorf("%w (over %d bytes)", ErrTooLarge, r.c.cfg.MaxBody))
 	}
 	r.count("fetched")
 	return r.page(ctx, log, t.url, prev, known, resp)
 }
 
-// page handles a page the site answered with 2xx.
-func (r *run) page(ctx context.Context, log *slog.Logger, u string, prev store.Page, known bool, resp *response) (err error) {
-	now := r.c.clock.Now()
-	ct := resp.Header.Get("Content-Type")
+// page handles a page the site answered with 2xx, in steps: read it as HTML (html), settle
+// whose page it is (identity, alias), then read and pass on the model it holds (model).
+func (r *run) page(ctx context.Context, log *slog.Logger, u string, prev store.Page, known bool, resp *response) error {
+	now := r.c.cfg.Clock.Now()
 	state := store.Page{
 		URL:          u,
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
-		ContentType:  ct,
+		ContentType:  resp.Header.Get("Content-Type"),
 		Status:       resp.Status,
 		FetchedAt:    now,
 		LastSeen:     now,
 		MissedRuns:   prev.MissedRuns,
 	}
+	body, meta, ok, err := r.html(ctx, log, prev, known, state, resp)
+	if !ok {
+		return err
+	}
+	if identity := r.identity(u, resp.URL, meta); identity != u {
+		return r.alias(ctx, log.With("canonical", identity), identity, body, prev, known, state)
+	}
+	_, err = r.model(ctx, log, body, prev, known, state)
+	return err
+}
+
+// html returns the page's body as UTF-8 HTML and what its markup says. ok is false when there
+// is no page to read (empty, not HTML, undecodable, noindex); that outcome is recorded here
+// and err is for the run.
+func (r *run) html(ctx context.Context, log *slog.Logger, prev store.Page, known bool, state store.Page, resp *response) (body []byte, meta pageMeta, ok bool, err error) {
 	if len(resp.Body) == 0 {
 		r.skip(log, "empty", "empty body")
-		return r.keep(prev, known, state)
+		return nil, meta, false, r.keep(prev, known, state)
 	}
-	if !isHTML(ct, resp.Body) {
-		r.skip(log, "not_html", "not HTML: "+ct)
-		return r.keep(prev, known, state)
+	if !isHTML(state.ContentType, resp.Body) {
+		r.skip(log, "not_html", "not HTML: "+state.ContentType)
+		return nil, meta, false, r.keep(prev, known, state)
 	}
-	body, err := decodeHTML(resp.Body, ct)
+	body, err = decodeHTML(resp.Body, state.ContentType)
 	if err != nil {
-		return r.fail(log, u, prev, known, err)
+		return nil, meta, false, r.fail(log, state.URL, prev, known, err)
 	}
-	meta := scanHTML(body)
+	meta = scanHTML(body)
 	if headerNoindex(resp.Header) || meta.noindex {
 		r.skip(log, "noindex", "noindex")
 		if err := r.drop(ctx, log, prev.ModelID); err != nil {
-			return err
+			return nil, meta, false, err
 		}
-		return r.save(state, nil)
+		return nil, meta, false, r.save(state, nil)
 	}
+	return body, meta, true, nil
+}
 
-	// The page's identity: its rel=canonical, or where a redirect led, when that is a model URL.
+// identity is the URL whose model the page is: its rel=canonical, or where a redirect led,
+// when that is a model URL; else the URL asked for.
+func (r *run) identity(u string, final *url.URL, meta pageMeta) string {
 	identity := u
-	if cu, ok := r.c.canon.canon(resp.URL.String()); ok && r.c.canon.isModel(cu) {
+	if cu, ok := r.c.canon.canon(final.String()); ok && r.c.canon.isModel(cu) {
 		identity = cu
 	}
 	if meta.canonical != "" {
-		if cu, ok := r.c.canon.resolve(resp.URL.String(), meta.canonical); ok && r.c.canon.isModel(cu) {
+		if cu, ok := r.c.canon.resolve(final.String(), meta.canonical); ok && r.c.canon.isModel(cu) {
 			identity = cu
 		}
 	}
-	cur, curKnown := prev, known
-	if identity != u {
-		log = log.With("canonical", identity)
-		// The alias keeps its validators but no model; a model it had is now the canonical one's.
-		alias := state
-		alias.Canonical = identity
-		aliasDone := func(id string) error {
-			if err := r.save(alias, nil); err != nil {
-				return err
-			}
-			if known && prev.ModelID != id {
-				return r.drop(ctx, log, prev.ModelID)
-			}
-			return nil
-		}
-		if !r.claim(identity) {
-			r.skip(log, "duplicate", "duplicate of its canonical URL")
-			return aliasDone("")
-		}
-		defer func() {
-			if err == nil && state.ModelID != "" {
-				err = aliasDone(state.ModelID)
-			}
-		}()
-		if cur, curKnown, err = r.c.store.Page(identity); err != nil {
-			return fmt.Errorf("read state of %s: %w", identity, err)
-		}
-		state.URL, state.MissedRuns = identity, cur.MissedRuns
-	}
+	return identity
+}
 
+// alias handles a page whose identity is another URL: the model is read as the canonical
+// page's, and the alias keeps its validators but no model; a model it had is now the
+// canonical one's.
+func (r *run) alias(ctx context.Context, log *slog.Logger, identity string, body []byte, prev store.Page, known bool, state store.Page) error {
+	alias := state
+	alias.Canonical = identity
+	aliasDone := func(id string) error {
+		if err := r.save(alias, nil); err != nil {
+			return err
+		}
+		if known && prev.ModelID != id {
+			return r.drop(ctx, log, prev.ModelID)
+		}
+		return nil
+	}
+	if !r.claim(identity) {
+		r.skip(log, "duplicate", "duplicate of its canonical URL")
+		return aliasDone("")
+	}
+	cur, curKnown, err := r.c.cfg.Store.Page(identity)
+	if err != nil {
+		return fmt.Errorf("read state of %s: %w", identity, err)
+	}
+	state.URL, state.MissedRuns = identity, cur.MissedRuns
+	id, err := r.model(ctx, log, body, cur, curKnown, state)
+	if err != nil || id == "" {
+		return err
+	}
+	return aliasDone(id)
+}
+
+// model reads the model on the page at state.URL, whose earlier state is cur, and passes it
+// to put when it is new or changed (or the run is full). It returns the ID of the model the
+// page now holds, "" when it holds none.
+func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur store.Page, known bool, state store.Page) (string, error) {
 	sum := sha256.Sum256(body)
 	state.ContentHash = hex.EncodeToString(sum[:])
 	old := ""
-	if curKnown {
+	if known {
 		old = cur.ModelID
 	}
 	if old != "" && cur.ContentHash == state.ContentHash && !r.full {
 		r.count("unchanged")
 		state.ModelID, state.FetchedAt = old, cur.FetchedAt
-		return r.save(state, nil)
+		return old, r.save(state, nil)
 	}
 
-	m, rep, err := Extract(identity, body, r.c.profile)
-	if errors.Is(err, ErrNotAModel) {
+	m, rep, err := extract.HTML(state.URL, body, r.c.cfg.Profile)
+	if errors.Is(err, extract.ErrNotAModel) {
 		r.skip(log, "not_model", err.Error())
 		if old != "" { // keep the last good version and its body
-			cur.LastSeen, cur.Error = now, "not a practice model now"
-			return r.save(cur, nil)
+			cur.LastSeen, cur.Error = state.LastSeen, "not a practice model now"
+			return "", r.save(cur, nil)
 		}
-		return r.save(state, body)
+		return "", r.save(state, body)
 	}
 	if err == nil && m.ID == "" {
 		err = errors.New("extract: no model ID")
 	}
 	if err != nil {
-		return r.fail(log, identity, cur, curKnown, err)
+		return "", r.fail(log, state.URL, cur, known, err)
 	}
 	for _, v := range rep.UnknownRegions {
 		log.Warn("unknown region", "value", v)
 	}
-	m.FetchedAt = now
+	m.FetchedAt = state.FetchedAt
 	state.ModelID = m.ID
 	switch {
 	case old == "":
@@ -638,19 +624,19 @@ func (r *run) page(ctx context.Context, log *slog.Logger, u string, prev store.P
 	}
 	if r.put != nil {
 		if err := r.call(ctx, func() error { return r.put(m) }); err != nil {
-			return fmt.Errorf("put %s: %w", m.ID, err)
+			return "", fmt.Errorf("put %s: %w", m.ID, err)
 		}
 	}
 	if err := r.save(state, body); err != nil {
-		return err
+		return "", err
 	}
 	// An ID the index knows under this URL, or under the alias, that is not this model any more.
 	if old != m.ID {
 		if err := r.drop(ctx, log, old); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return nil
+	return m.ID, nil
 }
 
 // keep records a page that is not (now) a model without touching a model kept there.
@@ -678,7 +664,7 @@ func (r *run) gone(ctx context.Context, log *slog.Logger, u string, prev store.P
 	if !known {
 		return nil
 	}
-	if err := r.c.store.DeletePage(u); err != nil {
+	if err := r.c.cfg.Store.DeletePage(u); err != nil {
 		return fmt.Errorf("forget %s: %w", u, err)
 	}
 	return nil
@@ -743,7 +729,7 @@ func (r *run) skip(log *slog.Logger, key, reason string) {
 }
 
 func (r *run) save(p store.Page, body []byte) error {
-	if err := r.c.store.PutPage(p, body); err != nil {
+	if err := r.c.cfg.Store.PutPage(p, body); err != nil {
 		return fmt.Errorf("save %s: %w", p.URL, err)
 	}
 	return nil
@@ -757,12 +743,12 @@ func (r *run) settleMissed(ctx context.Context, found map[string]time.Time, stat
 	gone := map[string]bool{}
 	for _, p := range missing {
 		gone[p.URL] = true
-		log := r.c.log.With("url", p.URL)
+		log := r.c.cfg.Logger.With("url", p.URL)
 		log.Info("page missing from discovery too many runs in a row, forgotten", "runs", p.MissedRuns+1)
 		if err := r.drop(ctx, log, p.ModelID); err != nil {
 			return err
 		}
-		if err := r.c.store.DeletePage(p.URL); err != nil {
+		if err := r.c.cfg.Store.DeletePage(p.URL); err != nil {
 			return fmt.Errorf("forget %s: %w", p.URL, err)
 		}
 	}
@@ -771,7 +757,7 @@ func (r *run) settleMissed(ctx context.Context, found map[string]time.Time, stat
 			continue
 		}
 		// The state as this run left it, not as it began.
-		p, ok, err := r.c.store.Page(u)
+		p, ok, err := r.c.cfg.Store.Page(u)
 		if err != nil {
 			return fmt.Errorf("read state of %s: %w", u, err)
 		}
@@ -819,7 +805,7 @@ func (r *run) claim(u string) bool {
 func (r *run) spend() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.spent >= r.c.maxPages {
+	if r.spent >= r.c.cfg.MaxPages {
 		r.overrun = true
 		return false
 	}
@@ -845,8 +831,8 @@ func (r *run) done(u string) {
 	defer r.mu.Unlock()
 	r.progress.Done++
 	r.progress.URL = u
-	if r.c.progress != nil {
-		r.c.progress(r.progress)
+	if r.c.cfg.Progress != nil {
+		r.c.cfg.Progress(r.progress)
 	}
 }
 
@@ -865,7 +851,7 @@ func (r *run) snapshot() map[string]int {
 // out. FetchedAt is when the page was fetched.
 func (c *Crawler) Models(ctx context.Context, put func(practice.Model) error) error {
 	var pages []store.Page
-	err := c.store.Pages(func(p store.Page) error {
+	err := c.cfg.Store.Pages(func(p store.Page) error {
 		if p.ModelID != "" {
 			pages = append(pages, p)
 		}
@@ -878,8 +864,8 @@ func (c *Crawler) Models(ctx context.Context, put func(practice.Model) error) er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		log := c.log.With("url", p.URL)
-		body, err := c.store.Body(p.URL)
+		log := c.cfg.Logger.With("url", p.URL)
+		body, err := c.cfg.Store.Body(p.URL)
 		if err != nil {
 			return fmt.Errorf("read cached page %s: %w", p.URL, err)
 		}
@@ -887,7 +873,7 @@ func (c *Crawler) Models(ctx context.Context, put func(practice.Model) error) er
 			log.Warn("model without a cached page left out", "reason", "no cached body")
 			continue
 		}
-		m, rep, err := Extract(p.URL, body, c.profile)
+		m, rep, err := extract.HTML(p.URL, body, c.cfg.Profile)
 		if err != nil {
 			log.Warn("cached page left out", "reason", err.Error())
 			continue

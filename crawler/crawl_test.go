@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/store"
 )
@@ -416,7 +417,7 @@ func newTestCrawler(t *testing.T, s *fixtureSite, adjust func(*Config)) (*Crawle
 	t.Cleanup(func() { st.Close() })
 	cfg := Config{
 		Site:      s.srv.URL,
-		Profile:   Innokyla(),
+		Profile:   extract.Innokyla(),
 		Store:     st,
 		UserAgent: testUserAgent,
 		Clock:     s.clock,

@@ -42,7 +42,7 @@ func (r *run) discover(ctx context.Context) (found map[string]time.Time, complet
 		if u, ok := r.c.canon.canon(s); ok {
 			queue = append(queue, u)
 		} else {
-			r.c.log.Warn("sitemap off site ignored", "url", s)
+			r.c.cfg.Logger.Warn("sitemap off site ignored", "url", s)
 		}
 	}
 	queue = append(queue, implicit)
@@ -60,13 +60,13 @@ func (r *run) discover(ctx context.Context) (found map[string]time.Time, complet
 		case err == nil:
 			queue = append(queue, children...)
 		case u == implicit && errors.As(err, &se) && (se.code == http.StatusNotFound || se.code == http.StatusGone):
-			r.c.log.Info("no sitemap", "url", u)
+			r.c.cfg.Logger.Info("no sitemap", "url", u)
 		default:
 			complete = false
-			r.c.log.Warn("sitemap not read", "url", u, "err", err)
+			r.c.cfg.Logger.Warn("sitemap not read", "url", u, "err", err)
 		}
 	}
-	for _, p := range r.c.profile.ListingPaths {
+	for _, p := range r.c.cfg.Profile.ListingPaths {
 		if ctx.Err() != nil {
 			break
 		}
@@ -91,10 +91,10 @@ func (r *run) sitemap(ctx context.Context, u string, found map[string]time.Time)
 		return nil, fmt.Errorf("parse sitemap %s: %w", u, err)
 	}
 	if sm.extra > 0 {
-		r.c.log.Warn("sitemap has more URLs than the protocol allows, the rest ignored", "url", u, "ignored", sm.extra, "max", maxSitemapURLs)
+		r.c.cfg.Logger.Warn("sitemap has more URLs than the protocol allows, the rest ignored", "url", u, "ignored", sm.extra, "max", maxSitemapURLs)
 	}
 	for _, loc := range sm.offSite {
-		r.c.log.Warn("sitemap off site ignored", "url", loc)
+		r.c.cfg.Logger.Warn("sitemap off site ignored", "url", loc)
 	}
 	for _, e := range sm.models {
 		if old, ok := found[e.url]; !ok || e.lastmod.After(old) {
@@ -160,7 +160,7 @@ func parseSitemap(doc []byte, canon *canonicalizer) (sitemapFile, error) {
 func (r *run) listing(ctx context.Context, listingPath string, found map[string]time.Time) bool {
 	start, ok := r.c.canon.canon(r.c.siteURL(listingPath))
 	if !ok {
-		r.c.log.Warn("listing path not on site", "path", listingPath)
+		r.c.cfg.Logger.Warn("listing path not on site", "path", listingPath)
 		return false
 	}
 	complete := true
@@ -170,7 +170,7 @@ func (r *run) listing(ctx context.Context, listingPath string, found map[string]
 	for len(queue) > 0 && ctx.Err() == nil {
 		u := queue[0]
 		queue = queue[1:]
-		body, err := r.fetchDoc(ctx, u, r.c.maxBody, func(resp *response) ([]byte, error) {
+		body, err := r.fetchDoc(ctx, u, r.c.cfg.MaxBody, func(resp *response) ([]byte, error) {
 			if !isHTML(resp.Header.Get("Content-Type"), resp.Body) {
 				return nil, fmt.Errorf("not HTML: %q", resp.Header.Get("Content-Type"))
 			}
@@ -178,12 +178,12 @@ func (r *run) listing(ctx context.Context, listingPath string, found map[string]
 		})
 		if err != nil {
 			complete = false
-			r.c.log.Warn("listing page not read", "url", u, "err", err)
+			r.c.cfg.Logger.Warn("listing page not read", "url", u, "err", err)
 			continue
 		}
 		meta := scanHTML(body)
 		if meta.nofollow {
-			r.c.log.Info("listing page says nofollow", "url", u)
+			r.c.cfg.Logger.Info("listing page says nofollow", "url", u)
 			continue
 		}
 		base := u
@@ -219,7 +219,7 @@ func (r *run) listing(ctx context.Context, listingPath string, found map[string]
 		if fresh == 0 {
 			if len(pages) > 0 {
 				complete = false
-				r.c.log.Warn("listing page lists no new models; its pagination not followed", "url", u)
+				r.c.cfg.Logger.Warn("listing page lists no new models; its pagination not followed", "url", u)
 			}
 			continue
 		}
@@ -229,7 +229,7 @@ func (r *run) listing(ctx context.Context, listingPath string, found map[string]
 			}
 			if len(seen) >= maxListingPages {
 				complete = false
-				r.c.log.Warn("listing has too many pages, the rest not read", "path", listingPath, "max", maxListingPages)
+				r.c.cfg.Logger.Warn("listing has too many pages, the rest not read", "path", listingPath, "max", maxListingPages)
 				break
 			}
 			seen[next] = true
@@ -274,12 +274,12 @@ func (r *run) fetchDoc(ctx context.Context, u string, limit int64, decode func(*
 		cached []byte
 	)
 	if !r.full {
-		prev, ok, err := r.c.store.Page(u)
+		prev, ok, err := r.c.cfg.Store.Page(u)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			if cached, err = r.c.store.Body(u); err != nil {
+			if cached, err = r.c.cfg.Store.Body(u); err != nil {
 				return nil, err
 			}
 			if cached != nil {
@@ -303,7 +303,7 @@ func (r *run) fetchDoc(ctx context.Context, u string, limit int64, decode func(*
 	if err != nil {
 		return nil, err
 	}
-	now := r.c.clock.Now()
+	now := r.c.cfg.Clock.Now()
 	p := store.Page{
 		URL:          u,
 		ETag:         resp.Header.Get("ETag"),
@@ -313,7 +313,7 @@ func (r *run) fetchDoc(ctx context.Context, u string, limit int64, decode func(*
 		FetchedAt:    now,
 		LastSeen:     now,
 	}
-	if err := r.c.store.PutPage(p, content); err != nil {
+	if err := r.c.cfg.Store.PutPage(p, content); err != nil {
 		return nil, fmt.Errorf("save %s: %w", u, err)
 	}
 	return content, nil

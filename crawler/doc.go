@@ -1,9 +1,7 @@
-// Package crawler fetches a site's practice-model pages politely and incrementally and reads
-// each into a practice.Model. Discovery follows robots.txt (RFC 9309, through grobotstxt),
-// sitemaps and listing pages; fetching keeps a per-host pace, retries with backoff that
-// honours Retry-After, and gives a failing site up without touching what was indexed.
-// Extraction turns a page into the text blocks a person reads and finds the site profile's
-// labelled fields among them, so it does not depend on one exact markup. Crawl state, the
-// robots.txt last read and the last good body of every page are kept in the data folder's
-// store.
+// Package crawler fetches a site's practice-model pages politely and incrementally and hands
+// each to package extract to read into a practice.Model. Discovery follows robots.txt (RFC
+// 9309, through grobotstxt), sitemaps and listing pages; fetching keeps a per-host pace,
+// retries with backoff that honours Retry-After, and gives a failing site up without touching
+// what was indexed. Crawl state, the robots.txt last read and the last good body of every page
+// are kept in the data folder's store.
 package crawler

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mallihaku/mallihaku/extract"
 )
 
 // TestFaultyPagesFailWithinTheirLimits is RELIABILITY test 14 with the rest of issue 3's
@@ -197,7 +199,7 @@ func TestSitemaps(t *testing.T) {
 	s.set("/sitemaps/iso.xml.gz", &fixturePage{contentType: "application/gzip", body: gzipString(big.String())})
 	s.set("/sitemaps/pieni.xml.gz", &fixturePage{contentType: "application/gzip", body: gzipString(small)})
 	s.set("/sitemaps/pommi.xml.gz", &fixturePage{contentType: "application/gzip", body: bomb})
-	p := Innokyla()
+	p := extract.Innokyla()
 	p.ListingPaths = nil
 	c, _ := newTestCrawler(t, s, func(cfg *Config) { cfg.Profile = p })
 	r := newTestRun(c)

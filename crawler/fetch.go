@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"mime"
 	"net"
@@ -90,20 +89,19 @@ type response struct {
 // fetcher does one run's HTTP: User-Agent, per-host pacing and concurrency, retries with
 // backoff that honour Retry-After, and the circuit breaker.
 type fetcher struct {
+	cfg          *Config // UserAgent, Rate, Concurrency, Timeout, MaxFailures, Clock, Logger
 	client       *http.Client
 	robotsClient *http.Client // for robots.txt, whose redirects may leave the site; nil is client
-	userAgent    string
-	clock        Clock
-	interval     time.Duration // least time between request starts on one host
-	concurrency  int           // requests in flight per host
-	timeout      time.Duration // per request, body included; 0 leaves it to the client
-	log          *slog.Logger
-	maxFailures  int         // failed requests in a row that end the run; 0 is no limit
-	abort        func(error) // ends the run; nil in unit tests
+	abort        func(error)  // ends the run; nil in unit tests
 
 	mu       sync.Mutex
 	hosts    map[string]*hostGate
 	failures int // failed requests in a row
+}
+
+// newFetcher returns a fetcher with the settings of cfg, whose defaults are filled in.
+func newFetcher(cfg *Config, client, robotsClient *http.Client, abort func(error)) *fetcher {
+	return &fetcher{cfg: cfg, client: client, robotsClient: robotsClient, abort: abort, hosts: map[string]*hostGate{}}
 }
 
 // newClient is the crawler's own HTTP client (RELIABILITY §2): timeouts at every step and
@@ -186,18 +184,18 @@ func (f *fetcher) do(ctx context.Context, client *http.Client, rawURL string, he
 		f.record(failed, rawURL, resp, err)
 		wait := backoff(attempt)
 		if resp != nil && (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) {
-			if d, ok := retryAfter(resp.Header, f.clock.Now()); ok {
+			if d, ok := retryAfter(resp.Header, f.cfg.Clock.Now()); ok {
 				if d > maxRetryAfter {
 					err := fmt.Errorf("%w: %s asked to wait %v", ErrPaused, u.Host, d)
 					gate.close(err)
-					f.log.Warn("site asks for a long pause; no more requests to it in this run", "url", rawURL, "retry_after", d)
+					f.cfg.Logger.Warn("site asks for a long pause; no more requests to it in this run", "url", rawURL, "retry_after", d)
 					if f.abort != nil {
 						f.abort(err)
 					}
 					return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 				}
 				// Retry-After holds for the whole host: no request to it before then.
-				gate.pauseUntil(f.clock.Now().Add(d))
+				gate.pauseUntil(f.cfg.Clock.Now().Add(d))
 				wait = 0
 			}
 		}
@@ -210,8 +208,8 @@ func (f *fetcher) do(ctx context.Context, client *http.Client, rawURL string, he
 			}
 			return resp, nil
 		}
-		f.log.Info("retrying", "url", rawURL, "attempt", attempt+1, "reason", retryReason(resp, err), "wait", wait)
-		if err := f.clock.Sleep(ctx, wait); err != nil {
+		f.cfg.Logger.Info("retrying", "url", rawURL, "attempt", attempt+1, "reason", retryReason(resp, err), "wait", wait)
+		if err := f.cfg.Clock.Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", rawURL, context.Cause(ctx))
 		}
 	}
@@ -219,7 +217,7 @@ func (f *fetcher) do(ctx context.Context, client *http.Client, rawURL string, he
 
 // record feeds the circuit breaker: maxFailures failed requests in a row end the run.
 func (f *fetcher) record(failed bool, rawURL string, resp *response, err error) {
-	if f.maxFailures <= 0 {
+	if f.cfg.MaxFailures <= 0 {
 		return
 	}
 	f.mu.Lock()
@@ -231,21 +229,21 @@ func (f *fetcher) record(failed bool, rawURL string, resp *response, err error) 
 	f.failures++
 	n := f.failures
 	f.mu.Unlock()
-	if n == f.maxFailures && f.abort != nil {
-		f.log.Error("site failing, run abandoned", "failures_in_a_row", n, "last_url", rawURL, "last", retryReason(resp, err))
+	if n == f.cfg.MaxFailures && f.abort != nil {
+		f.cfg.Logger.Error("site failing, run abandoned", "failures_in_a_row", n, "last_url", rawURL, "last", retryReason(resp, err))
 		f.abort(fmt.Errorf("%w (%d, the last %s: %s)", ErrTooManyFailures, n, rawURL, retryReason(resp, err)))
 	}
 }
 
 // once makes one request, holding one of the host's slots until its body is read.
 func (f *fetcher) once(ctx context.Context, client *http.Client, gate *hostGate, u *url.URL, header http.Header, limit int64) (*response, error) {
-	if err := gate.acquire(ctx, f.clock); err != nil {
+	if err := gate.acquire(ctx, f.cfg.Clock); err != nil {
 		return nil, err
 	}
 	defer gate.release()
-	if f.timeout > 0 {
+	if f.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		ctx, cancel = context.WithTimeout(ctx, f.cfg.Timeout)
 		defer cancel()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -255,7 +253,7 @@ func (f *fetcher) once(ctx context.Context, client *http.Client, gate *hostGate,
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	req.Header.Set("User-Agent", f.userAgent)
+	req.Header.Set("User-Agent", f.cfg.UserAgent)
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
 	}
@@ -329,10 +327,19 @@ func (f *fetcher) gate(host string) *hostGate {
 	defer f.mu.Unlock()
 	g, ok := f.hosts[host]
 	if !ok {
-		g = &hostGate{slots: make(chan struct{}, f.concurrency), interval: f.interval}
+		g = &hostGate{slots: make(chan struct{}, max(1, f.cfg.Concurrency)), interval: interval(f.cfg.Rate)}
 		f.hosts[host] = g
 	}
 	return g
+}
+
+// interval is the least time between request starts on a host at rate requests per second;
+// 0 is no limit.
+func interval(rate float64) time.Duration {
+	if rate <= 0 {
+		return 0
+	}
+	return time.Duration(float64(time.Second) / rate)
 }
 
 // hostGate limits one host: at most cap(slots) requests in flight, and request starts at

@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/mallihaku/mallihaku/extract"
 )
 
 func TestDecodeHTML(t *testing.T) {
@@ -204,15 +206,9 @@ func TestClientRedirectPolicy(t *testing.T) {
 	defer offsite.Close()
 
 	site, _ := url.Parse(srv.URL)
-	canon := newCanonicalizer(site, Innokyla())
-	f := &fetcher{
-		client:      newClient(2, 15*time.Second, 30*time.Second, canon.allowed),
-		userAgent:   testUserAgent,
-		clock:       newFakeClock(),
-		concurrency: 2,
-		log:         slog.New(slog.DiscardHandler),
-		hosts:       map[string]*hostGate{},
-	}
+	canon := newCanonicalizer(site, extract.Innokyla())
+	cfg := &Config{UserAgent: testUserAgent, Clock: newFakeClock(), Concurrency: 2, Logger: slog.New(slog.DiscardHandler)}
+	f := newFetcher(cfg, newClient(2, 15*time.Second, 30*time.Second, canon.allowed), nil, nil)
 	ctx := context.Background()
 	resp, err := f.get(ctx, srv.URL+"/moved", nil, 1<<20)
 	if err != nil || resp.Status != 200 || resp.URL.Path != "/here" {
@@ -244,8 +240,8 @@ func TestBodyIsCappedAtTheLimit(t *testing.T) {
 		w.Write(bytes.Repeat([]byte("a"), 5000))
 	}))
 	defer srv.Close()
-	f := &fetcher{client: srv.Client(), userAgent: testUserAgent, clock: newFakeClock(), concurrency: 1,
-		log: slog.New(slog.DiscardHandler), hosts: map[string]*hostGate{}}
+	cfg := &Config{UserAgent: testUserAgent, Clock: newFakeClock(), Concurrency: 1, Logger: slog.New(slog.DiscardHandler)}
+	f := newFetcher(cfg, srv.Client(), nil, nil)
 	resp, err := f.get(context.Background(), srv.URL, nil, 1000)
 	if err != nil || !resp.Truncated || len(resp.Body) != 1000 {
 		t.Errorf("5000-byte body with a 1000-byte limit: err %v, truncated %v, %d bytes", err, resp != nil && resp.Truncated, len(resp.Body))

@@ -12,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
 )
 
@@ -294,7 +295,7 @@ func TestEveryRequestIdentifiesUs(t *testing.T) {
 			t.Errorf("%s: default User-Agent %q", h.uri, h.userAgent)
 		}
 	}
-	_, err := New(Config{Site: s.srv.URL, Profile: Innokyla(), Store: c.store, UserAgent: "Mozilla/5.0"})
+	_, err := New(Config{Site: s.srv.URL, Profile: extract.Innokyla(), Store: c.cfg.Store, UserAgent: "Mozilla/5.0"})
 	if err == nil || !strings.Contains(err.Error(), "product token") {
 		t.Errorf("New with a User-Agent without our token: %v", err)
 	}

@@ -63,13 +63,13 @@ func (r *robotsPolicy) allowed(u string) (ok bool) {
 // old, and without one the run ends with ErrRobotsUnavailable.
 func (c *Crawler) robots(ctx context.Context, f *fetcher) (*robotsPolicy, error) {
 	key := c.siteURL("")
-	now := c.clock.Now()
-	kept, haveKept, err := c.store.Robots(key)
+	now := c.cfg.Clock.Now()
+	kept, haveKept, err := c.cfg.Store.Robots(key)
 	if err != nil {
 		return nil, fmt.Errorf("read kept robots.txt: %w", err)
 	}
 	if age := now.Sub(kept.FetchedAt); haveKept && age >= 0 && age < robotsMaxAge {
-		c.log.Debug("robots.txt kept from an earlier run", "age", age.Round(time.Second))
+		c.cfg.Logger.Debug("robots.txt kept from an earlier run", "age", age.Round(time.Second))
 		return policyOf(kept), nil
 	}
 
@@ -80,19 +80,19 @@ func (c *Crawler) robots(ctx context.Context, f *fetcher) (*robotsPolicy, error)
 	case err != nil && ctx.Err() != nil:
 		return nil, err
 	case errors.Is(err, errRedirect):
-		c.log.Warn("robots.txt redirects too often or off the web; treated as absent (RFC 9309 §2.3.1.2)", "url", u, "err", err)
+		c.cfg.Logger.Warn("robots.txt redirects too often or off the web; treated as absent (RFC 9309 §2.3.1.2)", "url", u, "err", err)
 		answer = &store.Robots{Site: key, FetchedAt: now}
 	case err != nil:
 	case resp.Status >= 200 && resp.Status < 300:
 		answer = &store.Robots{Site: key, Status: resp.Status, Body: robotsBody(resp), FetchedAt: now}
 	case resp.Status >= 400 && resp.Status < 500 && resp.Status != http.StatusTooManyRequests:
-		c.log.Info("robots.txt absent, everything allowed", "url", u, "status", resp.Status)
+		c.cfg.Logger.Info("robots.txt absent, everything allowed", "url", u, "status", resp.Status)
 		answer = &store.Robots{Site: key, Status: resp.Status, FetchedAt: now}
 	default:
 		err = fmt.Errorf("%s answered %w", u, &statusError{resp.Status})
 	}
 	if answer != nil {
-		if err := c.store.PutRobots(*answer); err != nil {
+		if err := c.cfg.Store.PutRobots(*answer); err != nil {
 			return nil, fmt.Errorf("keep robots.txt: %w", err)
 		}
 		return policyOf(*answer), nil
@@ -102,9 +102,9 @@ func (c *Crawler) robots(ctx context.Context, f *fetcher) (*robotsPolicy, error)
 	}
 	age := now.Sub(kept.FetchedAt).Round(time.Second)
 	if age > robotsAlertAge {
-		c.log.Error("robots.txt unreachable for more than 30 days; still obeying the last copy, please check the site", "url", u, "copy_age", age, "err", err)
+		c.cfg.Logger.Error("robots.txt unreachable for more than 30 days; still obeying the last copy, please check the site", "url", u, "copy_age", age, "err", err)
 	} else {
-		c.log.Warn("robots.txt unreachable; obeying the last copy", "url", u, "copy_age", age, "err", err)
+		c.cfg.Logger.Warn("robots.txt unreachable; obeying the last copy", "url", u, "copy_age", age, "err", err)
 	}
 	return policyOf(kept), nil
 }

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mallihaku/mallihaku/crawler"
+	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/sample"
@@ -42,7 +42,7 @@ func sampleModels(t testing.TB) []practice.Model {
 			rec := httptest.NewRecorder()
 			site.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "http://innokyla.fi"+path, nil))
 			body, _ := io.ReadAll(rec.Result().Body)
-			m, _, err := crawler.Extract("https://innokyla.fi"+path, body, crawler.Innokyla())
+			m, _, err := extract.HTML("https://innokyla.fi"+path, body, extract.Innokyla())
 			if err != nil {
 				sampleOnce.err = err
 				return

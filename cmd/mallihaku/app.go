@@ -14,6 +14,7 @@ import (
 	_ "time/tzdata" // Europe/Helsinki must resolve on machines without a zoneinfo database
 
 	"github.com/mallihaku/mallihaku/crawler"
+	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/search"
 	"github.com/mallihaku/mallihaku/store"
@@ -49,7 +50,7 @@ func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config))
 	a := &app{log: log, store: st, index: ix, searcher: search.NewSearcher(ix)}
 	if cfg.Site != "" {
 		ccfg := crawler.Config{
-			Site: cfg.Site, Profile: crawler.Innokyla(), Store: st, UserAgent: userAgent(cfg.ContactURL),
+			Site: cfg.Site, Profile: extract.Innokyla(), Store: st, UserAgent: userAgent(cfg.ContactURL),
 			Rate: cfg.Rate, Concurrency: cfg.Concurrency, Logger: log,
 		}
 		for _, o := range crawlerOpts {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mallihaku/mallihaku/crawler"
+	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
 
 	"github.com/mallihaku/mallihaku/indexer"
@@ -137,7 +138,7 @@ func TestSearchesNeverFailWhileGenerationsSwap(t *testing.T) {
 	// generation from them, as a full reindex does. A dozen models keep twenty builds quick
 	// under the race detector; the switch is the same whatever the size.
 	var models []practice.Model
-	src, err := crawler.New(crawler.Config{Site: site, Profile: crawler.Innokyla(), Store: a.store})
+	src, err := crawler.New(crawler.Config{Site: site, Profile: extract.Innokyla(), Store: a.store})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mallihaku/mallihaku/crawler"
+	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/sample"
@@ -222,10 +222,10 @@ func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Write
 		return fmt.Errorf("%w: inspect takes one URL or file", errUsage)
 	}
 	target := fs.Arg(0)
-	profile := crawler.Innokyla()
+	profile := extract.Innokyla()
 	var (
 		m      practice.Model
-		report crawler.Report
+		report extract.Report
 		err    error
 	)
 	switch {
@@ -234,7 +234,7 @@ func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Write
 		if err != nil {
 			return err
 		}
-		m, report, err = crawler.Extract(target, body, profile)
+		m, report, err = extract.HTML(target, body, profile)
 		if err != nil {
 			report.WriteTo(stdout)
 			return err
@@ -246,9 +246,9 @@ func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Write
 		}
 		pageURL := "file://" + target
 		if strings.HasSuffix(target, ".txt") {
-			m, report, err = crawler.ExtractText(pageURL, string(b), profile)
+			m, report, err = extract.Text(pageURL, string(b), profile)
 		} else {
-			m, report, err = crawler.Extract(pageURL, b, profile)
+			m, report, err = extract.HTML(pageURL, b, profile)
 		}
 	}
 	if _, werr := report.WriteTo(stdout); werr != nil {

@@ -1,4 +1,4 @@
-package crawler
+package extract
 
 import (
 	"io"
@@ -28,7 +28,7 @@ func TestExtractSamplePagesGolden(t *testing.T) {
 			rec := httptest.NewRecorder()
 			site.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "http://innokyla.fi"+path, nil))
 			body, _ := io.ReadAll(rec.Result().Body)
-			m, r, err := Extract("https://innokyla.fi"+path, body, Innokyla())
+			m, r, err := HTML("https://innokyla.fi"+path, body, Innokyla())
 			if err != nil {
 				t.Fatalf("Extract: %v\n%s", err, r)
 			}

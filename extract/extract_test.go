@@ -1,4 +1,4 @@
-package crawler
+package extract
 
 import (
 	"bytes"
@@ -102,7 +102,7 @@ func TestExtractTextReadsTheSeedPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, r, err := ExtractText(modelURL+"seed-"+name[:3], string(text), Innokyla())
+			m, r, err := Text(modelURL+"seed-"+name[:3], string(text), Innokyla())
 			if err != nil {
 				t.Fatalf("ExtractText: %v\n%s", err, r)
 			}
@@ -338,7 +338,7 @@ func TestExtractHTMLVariants(t *testing.T) {
 			if url == "" {
 				url = modelURL + "kylatalon-kerhot"
 			}
-			m, r, err := Extract(url, c.html, Innokyla())
+			m, r, err := HTML(url, c.html, Innokyla())
 			if err != nil {
 				t.Fatalf("Extract: %v\n%s", err, r)
 			}
@@ -361,14 +361,14 @@ func TestExtractRefusesPagesWithoutModelLabels(t *testing.T) {
 			drupalField("Toimintamallin nimi", "Nimi")),
 	}
 	for name, body := range cases {
-		_, _, err := Extract(modelURL+"x", body, Innokyla())
+		_, _, err := HTML(modelURL+"x", body, Innokyla())
 		if !errors.Is(err, ErrNotAModel) {
 			t.Errorf("%s: err = %v, want ErrNotAModel", name, err)
 		} else if !strings.Contains(err.Error(), modelURL+"x") {
 			t.Errorf("%s: error %q does not name the page", name, err)
 		}
 	}
-	if _, _, err := ExtractText(modelURL+"x", "Otsikko\nJotain tekstiä\n", nil); !errors.Is(err, ErrNotAModel) {
+	if _, _, err := Text(modelURL+"x", "Otsikko\nJotain tekstiä\n", nil); !errors.Is(err, ErrNotAModel) {
 		t.Errorf("text page without labels: err = %v, want ErrNotAModel", err)
 	}
 }
@@ -378,7 +378,7 @@ func TestExtractBoundsLongLists(t *testing.T) {
 	for i := range 3000 {
 		items = append(items, fmt.Sprintf("Kylä %d", i))
 	}
-	m, r, err := Extract(modelURL+"x", modelPage(basicFields+drupalField("Tekijä", items...)), nil)
+	m, r, err := HTML(modelURL+"x", modelPage(basicFields+drupalField("Tekijä", items...)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +393,7 @@ func TestExtractTextSplitsTaxonomyLines(t *testing.T) {
 		"Paikkakunta, maakunta tai hyvinvointialue\nPirkanmaa\nLuotu\nLuotu\n6.6.2023\n" +
 		"Ratkaisun perusidea **\n\nKerho joka päivä.\n\nToinen kappale.\n\nKehittämisen vaihe\nicon/bulb Created with Sketch. Valmis\n" +
 		"Aihealueet\nLapset, nuoret ja perheet Osallisuus\nIlmiöt\nYksinäisyys Tuntematon ilmiö\nKohderyhmä\nLapset Perheet\n"
-	m, r, err := ExtractText(modelURL+"kylatalon-kerhot", text, nil)
+	m, r, err := Text(modelURL+"kylatalon-kerhot", text, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,7 +411,7 @@ func TestExtractTextSplitsTaxonomyLines(t *testing.T) {
 }
 
 func TestReportPrintsEveryField(t *testing.T) {
-	_, r, err := Extract(modelURL+"kylatalon-kerhot", modelPage(basicFields+drupalField("Luotu", "1.1.2024")+drupalField("Aihealueet", "Kuntoutus", "Omaishoito")), nil)
+	_, r, err := HTML(modelURL+"kylatalon-kerhot", modelPage(basicFields+drupalField("Luotu", "1.1.2024")+drupalField("Aihealueet", "Kuntoutus", "Omaishoito")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,7 +443,7 @@ func TestExtractGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, r, err := Extract(modelURL+name, body, Innokyla())
+			m, r, err := HTML(modelURL+name, body, Innokyla())
 			if err != nil {
 				t.Fatalf("Extract: %v\n%s", err, r)
 			}

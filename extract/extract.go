@@ -1,4 +1,4 @@
-package crawler
+package extract
 
 import (
 	"errors"
@@ -51,14 +51,14 @@ type FieldValues struct {
 // Extract reads a practice model from an HTML page (UTF-8) at pageURL using the profile's
 // labels. A nil profile means Innokyla(). When the page is not a model the error wraps
 // ErrNotAModel; the report is filled in either case.
-func Extract(pageURL string, body []byte, p *Profile) (practice.Model, Report, error) {
-	return extract(pageURL, htmlBlocks(body), p, false)
+func HTML(pageURL string, body []byte, p *Profile) (practice.Model, Report, error) {
+	return read(pageURL, htmlBlocks(body), p, false)
 }
 
 // ExtractText is Extract for a plain-text rendering of a page: one text block a line, the
 // title first, section headings ending in "**".
-func ExtractText(pageURL, text string, p *Profile) (practice.Model, Report, error) {
-	return extract(pageURL, textBlocks(text), p, true)
+func Text(pageURL, text string, p *Profile) (practice.Model, Report, error) {
+	return read(pageURL, textBlocks(text), p, true)
 }
 
 // labelField is a label found on the page and the blocks that followed it.
@@ -73,7 +73,7 @@ type labelField struct {
 // sections.
 var unlabelledSection = &Label{Field: FieldSections, Kind: KindSection}
 
-func extract(pageURL string, blocks []block, p *Profile, plain bool) (practice.Model, Report, error) {
+func read(pageURL string, blocks []block, p *Profile, plain bool) (practice.Model, Report, error) {
 	if p == nil {
 		p = Innokyla()
 	}

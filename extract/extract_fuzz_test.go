@@ -1,4 +1,4 @@
-package crawler
+package extract
 
 import (
 	"net/url"
@@ -25,8 +25,8 @@ d</pre><a href="x"><div>e</div></a>`))
 
 	p := Innokyla()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		m, r, err := Extract(modelURL+"fuzz", body, p)
-		m2, r2, err2 := Extract(modelURL+"fuzz", body, p)
+		m, r, err := HTML(modelURL+"fuzz", body, p)
+		m2, r2, err2 := HTML(modelURL+"fuzz", body, p)
 		if !reflect.DeepEqual(m, m2) || !reflect.DeepEqual(r, r2) || errText(err) != errText(err2) {
 			t.Fatalf("extracting twice differs:\n%+v\n%+v", m, m2)
 		}

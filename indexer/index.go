@@ -327,7 +327,12 @@ func validate(ctx context.Context, idx bleve.Index, want int, probe string) erro
 	if want == 0 {
 		return nil
 	}
-	req := bleve.NewSearchRequest(query.NewDocIDQuery([]string{probe}))
+	var q query.Query = query.NewDocIDQuery([]string{probe})
+	if probe == "" {
+		q = query.NewMatchAllQuery() // any model will do
+	}
+	req := bleve.NewSearchRequest(q)
+	req.Size = 1
 	req.Fields = []string{FieldModel}
 	res, err := idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -405,6 +410,9 @@ func (ix *Index) Apply(put []practice.Model, remove []string) error {
 	}
 	for _, id := range remove {
 		batch.Delete(id)
+	}
+	if len(put)+len(remove) > 0 {
+		batch.SetInternal([]byte(metaUpdated), updatedStamp())
 	}
 	return flush()
 }

@@ -1,0 +1,160 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/mallihaku/mallihaku/finnish"
+)
+
+// metaUpdated records when the live generation was last changed in place (Apply), so that a
+// copy of it taken afterwards gets a name of its own.
+const metaUpdated = "mallihaku.updated"
+
+// Snapshot describes a copy of the live generation, as Snapshot made it.
+type Snapshot struct {
+	// Name is the generation's name, with "-u" and the time of its last in-place update when
+	// it has had one: each different content has a different name.
+	Name           string
+	Documents      uint64
+	MappingVersion int
+	Analyzer       string
+}
+
+// Snapshot copies the live generation, as it is now, into dir (which must not exist): a
+// complete bleve index that Adopt can switch to elsewhere. Writes wait while it copies;
+// searches do not.
+func (ix *Index) Snapshot(dir string) (Snapshot, error) {
+	ix.writes.Lock()
+	defer ix.writes.Unlock()
+	ix.mu.RLock()
+	idx, gen := ix.idx, ix.gen
+	ix.mu.RUnlock()
+	if idx == nil {
+		return Snapshot{}, ErrClosed
+	}
+	s, err := describe(idx, gen)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot: %w", err)
+	}
+	copyable, ok := idx.(bleve.IndexCopyable)
+	if !ok {
+		return Snapshot{}, fmt.Errorf("snapshot: the index cannot be copied")
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot: %w", err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return Snapshot{}, fmt.Errorf("snapshot: %s exists", dir)
+	}
+	if err := copyable.CopyTo(bleve.FileSystemDirectory(dir)); err != nil {
+		os.RemoveAll(dir)
+		return Snapshot{}, fmt.Errorf("snapshot: %w", err)
+	}
+	return s, nil
+}
+
+func describe(idx bleve.Index, gen string) (Snapshot, error) {
+	n, err := idx.DocCount()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	v, _ := idx.GetInternal([]byte(metaMapping))
+	a, _ := idx.GetInternal([]byte(metaAnalyzer))
+	u, _ := idx.GetInternal([]byte(metaUpdated))
+	mv, _ := strconv.Atoi(string(v))
+	name := gen
+	if len(u) > 0 {
+		name += "-u" + string(u)
+	}
+	return Snapshot{Name: name, Documents: n, MappingVersion: mv, Analyzer: string(a)}, nil
+}
+
+// CanServe says why this program cannot serve a generation built with that mapping version
+// and analyzer, or nil when it can.
+func CanServe(mappingVersion int, analyzer string) error {
+	if mappingVersion != MappingVersion {
+		return fmt.Errorf("the generation has mapping version %d; this mallihaku reads version %d", mappingVersion, MappingVersion)
+	}
+	switch analyzer {
+	case finnish.NameSnowball:
+		return nil
+	case finnish.NameVoikko:
+		if _, err := finnish.Default(); err != nil {
+			return fmt.Errorf("the generation was built with Voikko, which this machine lacks: %v", err)
+		}
+		return nil
+	}
+	return fmt.Errorf("the generation was built with an unknown analyzer %q", analyzer)
+}
+
+// ValidName reports whether s may name a generation folder.
+func ValidName(s string) bool {
+	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, `/\`) && !strings.HasSuffix(s, buildingSuffix) &&
+		s != pointerFile && !strings.HasPrefix(s, ".")
+}
+
+// Adopt switches searches to a generation built elsewhere (a replica's download, unpacked in
+// dir on the same file system), after the checks a local build passes: it opens, holds
+// documents models, was built with the mapping version and an analyzer this program runs,
+// and returns a stored model. The folder is moved into the index as generation name; one that
+// fails the checks is removed and the live generation stays.
+func (ix *Index) Adopt(ctx context.Context, name, dir string, documents uint64) error {
+	if !ValidName(name) {
+		return fmt.Errorf("adopt generation: %q is not a generation name", name)
+	}
+	ix.writes.Lock()
+	defer ix.writes.Unlock()
+	if ix.Generation() == name {
+		os.RemoveAll(dir)
+		return nil
+	}
+	final := filepath.Join(ix.dir, name)
+	os.RemoveAll(final) // left by a crash before the pointer moved to it: not live, checked above
+	if err := os.Rename(dir, final); err != nil {
+		return fmt.Errorf("adopt generation %s: %w", name, err)
+	}
+	fail := func(idx bleve.Index, err error) error {
+		if idx != nil {
+			idx.Close()
+		}
+		os.RemoveAll(final)
+		return fmt.Errorf("adopt generation %s: %w", name, err)
+	}
+	idx, err := bleve.OpenUsing(final, map[string]any{"bolt_timeout": "5s"})
+	if err != nil {
+		return fail(nil, fmt.Errorf("does not open: %w", err))
+	}
+	s, err := describe(idx, name)
+	if err != nil {
+		return fail(idx, err)
+	}
+	if err := CanServe(s.MappingVersion, s.Analyzer); err != nil {
+		return fail(idx, err)
+	}
+	if err := validate(ctx, idx, int(documents), ""); err != nil {
+		return fail(idx, fmt.Errorf("not sound: %w", err))
+	}
+	ix.failpoint(StepValidate)
+	if err := ix.writePointer(name); err != nil {
+		return fail(idx, err)
+	}
+	ix.failpoint(StepPointer)
+	if old := ix.install(name, idx); old != nil {
+		old.Close()
+	}
+	ix.failpoint(StepSwap)
+	ix.removeOldGenerations(name)
+	ix.log.Info("index generation switched", "generation", name, "models", documents, "from", "replica")
+	return nil
+}
+
+// updatedStamp is the value of metaUpdated for a write now.
+func updatedStamp() []byte { return []byte(time.Now().UTC().Format("20060102T150405.000000000")) }

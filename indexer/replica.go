@@ -158,3 +158,13 @@ func (ix *Index) Adopt(ctx context.Context, name, dir string, documents uint64) 
 
 // updatedStamp is the value of metaUpdated for a write now.
 func updatedStamp() []byte { return []byte(time.Now().UTC().Format("20060102T150405.000000000")) }
+
+// Describe tells what a Snapshot of the live generation would say, without copying it.
+func (ix *Index) Describe() (Snapshot, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return Snapshot{}, ErrClosed
+	}
+	return describe(ix.idx, ix.gen)
+}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path"
 	"sort"
 	"strings"
 	"time"
@@ -300,8 +299,9 @@ func (s *Store) Stat(ctx context.Context, key string) (Object, error) {
 // Download copies the object, of the given size, into the file at path, continuing from what
 // the file already holds (a download interrupted by a crash or a lost connection resumes
 // there). It returns how many bytes were already there. The caller checks the content: a file
-// longer than size is started again.
-func (s *Store) Download(ctx context.Context, key, path string, size int64) (resumedAt int64, err error) {
+// longer than size is started again. progress, when not nil, is told how many bytes the file
+// holds as they arrive.
+func (s *Store) Download(ctx context.Context, key, path string, size int64, progress func(have int64)) (resumedAt int64, err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return 0, fmt.Errorf("download %s: %w", s.key(key), err)
@@ -339,7 +339,11 @@ func (s *Store) Download(ctx context.Context, key, path string, size int64) (res
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {
 		return offset, fmt.Errorf("download %s: %w", s.key(key), err)
 	}
-	n, err := io.Copy(f, io.LimitReader(obj, size-offset))
+	var w io.Writer = f
+	if progress != nil {
+		w = &progressWriter{w: f, have: offset, fn: progress}
+	}
+	n, err := io.Copy(w, io.LimitReader(obj, size-offset))
 	if err != nil {
 		return offset, s.wrap("download", key, err)
 	}
@@ -350,6 +354,19 @@ func (s *Store) Download(ctx context.Context, key, path string, size int64) (res
 		return offset, fmt.Errorf("download %s: %w", s.key(key), err)
 	}
 	return offset, nil
+}
+
+type progressWriter struct {
+	w    io.Writer
+	have int64
+	fn   func(int64)
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	p.have += int64(n)
+	p.fn(p.have)
+	return n, err
 }
 
 // List returns the objects whose keys start with under, sorted by key.
@@ -395,6 +412,3 @@ func (s *Store) MakeBucket(ctx context.Context) error {
 	}
 	return nil
 }
-
-// Join joins key parts with slashes.
-func Join(parts ...string) string { return path.Join(parts...) }

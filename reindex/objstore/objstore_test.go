@@ -116,7 +116,7 @@ func TestLargeObjectsAreUploadedInPartsAndDownloadsResume(t *testing.T) {
 	if err := os.WriteFile(path, data[:4<<20], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	at, err := st.Download(ctx, "big", path, int64(len(data)))
+	at, err := st.Download(ctx, "big", path, int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestLargeObjectsAreUploadedInPartsAndDownloadsResume(t *testing.T) {
 	}
 	// A file longer than the object is started again.
 	os.WriteFile(path, append(data, 'x'), 0o644)
-	if at, err := st.Download(ctx, "big", path, int64(len(data))); err != nil || at != 0 {
+	if at, err := st.Download(ctx, "big", path, int64(len(data)), nil); err != nil || at != 0 {
 		t.Errorf("download over a too long file: resumed at %d, %v", at, err)
 	}
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {

@@ -160,6 +160,8 @@ type apiStatus struct {
 	NextReindex *time.Time  `json:"next_reindex"`
 	// NextByMode is the next scheduled run of each schedule (incremental, full).
 	NextByMode map[string]time.Time `json:"next_reindex_by_mode"`
+	// Replication is null on a server that neither publishes nor replicates.
+	Replication *Replication `json:"replication"`
 }
 
 func (s *server) apiStatus(c *gin.Context) error {
@@ -182,6 +184,9 @@ func (s *server) apiStatus(c *gin.Context) error {
 				out.NextReindex = &next
 			}
 		}
+	}
+	if s.cfg.Replication != nil {
+		out.Replication = s.cfg.Replication()
 	}
 	c.JSON(http.StatusOK, out)
 	return nil

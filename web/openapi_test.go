@@ -445,3 +445,47 @@ func TestStatusReportsTheIndexAndReindexJobs(t *testing.T) {
 	}
 	checkAsDocumented(t, srv, loadOpenAPI(t, srv), "get", "/api/v1/status", "/api/v1/status", nil, false, 200)
 }
+
+// TestStatusAndMetricsOfAReplicaTellWhatItServesAndHowFarBehindItIs checks the replication
+// part of /api/v1/status, its schema, and the replica-lag metrics.
+func TestStatusAndMetricsOfAReplicaTellWhatItServesAndHowFarBehindItIs(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ix, err := indexer.Open(t.TempDir(), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	agreed := time.Now().Add(-90 * time.Second)
+	repl := func() *Replication {
+		return NewReplication("replica", "s3://mallihaku/prod", "20261201T020000.000000000", "20261202T020000.000000000",
+			agreed, time.Now(), "generation refused: checksum")
+	}
+	metrics := NewMetrics(ix)
+	metrics.WatchReplication(repl)
+	h, err := NewHandler(Config{Searcher: search.NewSearcher(ix), Logger: log, Analyzer: "snowball", Version: "test",
+		Replication: repl, Metrics: metrics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	_, body := get(t, srv, "/api/v1/status")
+	var st struct{ Replication Replication }
+	json.Unmarshal([]byte(body), &st)
+	r := st.Replication
+	if r.Role != "replica" || r.Served != "20261201T020000.000000000" || r.Manifest != "20261202T020000.000000000" ||
+		r.SecondsSinceAgreed == nil || *r.SecondsSinceAgreed < 89 || r.Error == "" {
+		t.Errorf("status %s", body)
+	}
+	checkAsDocumented(t, srv, loadOpenAPI(t, srv), "get", "/api/v1/status", "/api/v1/status", nil, false, 200)
+
+	_, text := get(t, srv, "/metrics")
+	for _, want := range []string{
+		`mallihaku_replication_info{manifest_generation="20261202T020000.000000000",role="replica",served_generation="20261201T020000.000000000"} 1`,
+		"mallihaku_replication_in_sync 0", "mallihaku_replication_failing 1", "mallihaku_replication_seconds_since_agreed 9",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

@@ -57,6 +57,8 @@ type Config struct {
 	JobContext context.Context
 	// Metrics, when set, are collected and served at /metrics.
 	Metrics *Metrics
+	// Replication, when set, tells /api/v1/status of publishing or replicating (null without).
+	Replication func() *Replication
 	// SearchRate (per second) and SearchBurst limit searches per client address; 0: no limit.
 	SearchRate  float64
 	SearchBurst int

@@ -101,45 +101,48 @@ func ValidName(s string) bool {
 		s != pointerFile && !strings.HasPrefix(s, ".")
 }
 
-// Adopt switches searches to a generation built elsewhere (a replica's download, unpacked in
-// dir on the same file system), after the checks a local build passes: it opens, holds
-// documents models, was built with the mapping version and an analyzer this program runs,
-// and returns a stored model. The folder is moved into the index as generation name; one that
-// fails the checks is removed and the live generation stays.
-func (ix *Index) Adopt(ctx context.Context, name, dir string, documents uint64) error {
-	if !ValidName(name) {
-		return fmt.Errorf("adopt generation: %q is not a generation name", name)
+// DescribeFolder tells what the generation in dir (not the live one) holds.
+func DescribeFolder(dir string) (Snapshot, error) {
+	idx, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "5s"})
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("generation %s does not open: %w", filepath.Base(dir), err)
 	}
+	defer idx.Close()
+	return describe(idx, filepath.Base(dir))
+}
+
+// Adopt switches searches to a generation built elsewhere (a replica's download, unpacked in
+// dir on the same file system), after the checks a local build passes: it opens, was built
+// with the mapping version and an analyzer this program runs, and returns a stored model.
+// The folder is moved into the index as a new generation, whose name is returned; one that
+// fails the checks is removed and the live generation stays.
+func (ix *Index) Adopt(ctx context.Context, dir string) (string, error) {
 	ix.writes.Lock()
 	defer ix.writes.Unlock()
-	if ix.Generation() == name {
-		os.RemoveAll(dir)
-		return nil
+	s, err := DescribeFolder(dir)
+	if err != nil {
+		return "", fmt.Errorf("adopt generation: %w", err)
 	}
+	if err := CanServe(s.MappingVersion, s.Analyzer); err != nil {
+		return "", fmt.Errorf("adopt generation: %w", err)
+	}
+	name := time.Now().UTC().Format("20060102T150405.000000000")
 	final := filepath.Join(ix.dir, name)
-	os.RemoveAll(final) // left by a crash before the pointer moved to it: not live, checked above
 	if err := os.Rename(dir, final); err != nil {
-		return fmt.Errorf("adopt generation %s: %w", name, err)
+		return "", fmt.Errorf("adopt generation: %w", err)
 	}
-	fail := func(idx bleve.Index, err error) error {
+	fail := func(idx bleve.Index, err error) (string, error) {
 		if idx != nil {
 			idx.Close()
 		}
 		os.RemoveAll(final)
-		return fmt.Errorf("adopt generation %s: %w", name, err)
+		return "", fmt.Errorf("adopt generation: %w", err)
 	}
 	idx, err := bleve.OpenUsing(final, map[string]any{"bolt_timeout": "5s"})
 	if err != nil {
 		return fail(nil, fmt.Errorf("does not open: %w", err))
 	}
-	s, err := describe(idx, name)
-	if err != nil {
-		return fail(idx, err)
-	}
-	if err := CanServe(s.MappingVersion, s.Analyzer); err != nil {
-		return fail(idx, err)
-	}
-	if err := validate(ctx, idx, int(documents), ""); err != nil {
+	if err := validate(ctx, idx, int(s.Documents), ""); err != nil {
 		return fail(idx, fmt.Errorf("not sound: %w", err))
 	}
 	ix.failpoint(StepValidate)
@@ -152,8 +155,8 @@ func (ix *Index) Adopt(ctx context.Context, name, dir string, documents uint64) 
 	}
 	ix.failpoint(StepSwap)
 	ix.removeOldGenerations(name)
-	ix.log.Info("index generation switched", "generation", name, "models", documents, "from", "replica")
-	return nil
+	ix.log.Info("index generation switched", "generation", name, "models", s.Documents, "from", "elsewhere")
+	return name, nil
 }
 
 // updatedStamp is the value of metaUpdated for a write now.

@@ -23,13 +23,17 @@ var ErrRefused = errors.New("generation refused")
 // StepDownload is the failpoint of a replica half-way through a download.
 const StepDownload = "download"
 
-// servedFile, in the replica's folder, names the last generation it switched to.
+// servedFile, in the replica's folder, names the last published generation it switched to
+// and the name that generation has in its index.
 const servedFile = "SERVED"
 
-// Target is the index a replica switches: indexer.Index.
+// Target is the index a replica switches (an indexer.Index, or what wraps one).
 type Target interface {
+	// Generation names the live generation.
 	Generation() string
-	Adopt(ctx context.Context, name, dir string, documents uint64) error
+	// Adopt switches to the generation in dir, after its own checks, and returns the name
+	// it has in the index.
+	Adopt(ctx context.Context, dir string) (string, error)
 }
 
 // ReplicaConfig configures a Replica.
@@ -54,6 +58,8 @@ type Replica struct {
 	sync    sync.Mutex
 	etag    string // of the manifest last dealt with (switched to, or refused)
 	refusal error  // why that manifest's generation was refused, if it was
+	// published is the published name of the generation adopted as local (both "" before).
+	published, local string
 }
 
 // Status is what a replica or a writer reports about publishing.
@@ -92,10 +98,24 @@ func NewReplica(cfg ReplicaConfig) (*Replica, error) {
 		}
 	}
 	r := &Replica{cfg: cfg}
-	served, _ := os.ReadFile(filepath.Join(cfg.Dir, servedFile))
-	r.st.Served = cfg.Index.Generation()
-	r.st.Ready = r.st.Served != "" && strings.TrimSpace(string(served)) == r.st.Served
+	if b, err := os.ReadFile(filepath.Join(cfg.Dir, servedFile)); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			r.published, r.local = f[0], f[1]
+		}
+	}
+	r.st.Served = r.served()
+	r.st.Ready = r.local != "" && r.local == cfg.Index.Generation()
 	return r, nil
+}
+
+// served is the published name of the generation the index serves, or its own name when it
+// did not come from storage.
+func (r *Replica) served() string {
+	live := r.cfg.Index.Generation()
+	if live != "" && live == r.local {
+		return r.published
+	}
+	return live
 }
 
 // Status reports the replica's state.
@@ -133,7 +153,7 @@ func (r *Replica) Sync(ctx context.Context) error {
 	r.sync.Lock()
 	defer r.sync.Unlock()
 	err := r.sync1(ctx)
-	served := r.cfg.Index.Generation()
+	served := r.served()
 	r.update(func(s *Status) {
 		s.Served = served
 		s.Error = ""
@@ -165,20 +185,25 @@ func (r *Replica) sync1(ctx context.Context) error {
 		return r.refuse(obj.ETag, err)
 	}
 	r.update(func(s *Status) { s.Manifest = m.Generation })
-	if m.Generation == r.cfg.Index.Generation() {
-		r.done(obj.ETag, m.Generation)
+	if m.Generation == r.served() {
+		r.done(obj.ETag)
 		return nil
 	}
 	if err := indexer.CanServe(m.MappingVersion, m.Analyzer); err != nil {
 		return r.refuse(obj.ETag, fmt.Errorf("generation %s: %w", m.Generation, err))
 	}
-	if err := r.fetch(ctx, m); err != nil {
+	local, err := r.fetch(ctx, m)
+	if err != nil {
 		if errors.Is(err, ErrRefused) {
 			return r.refuse(obj.ETag, err)
 		}
 		return err
 	}
-	r.done(obj.ETag, m.Generation)
+	r.published, r.local = m.Generation, local
+	if err := writeFileAtomic(filepath.Join(r.cfg.Dir, servedFile), m.Generation+" "+local+"\n"); err != nil {
+		r.cfg.Logger.Warn("replica state not recorded", "err", err)
+	}
+	r.done(obj.ETag)
 	return nil
 }
 
@@ -191,16 +216,14 @@ func (r *Replica) refuse(etag string, err error) error {
 	return err
 }
 
-func (r *Replica) done(etag, generation string) {
+func (r *Replica) done(etag string) {
 	r.etag, r.refusal = etag, nil
-	if err := writeFileAtomic(filepath.Join(r.cfg.Dir, servedFile), generation+"\n"); err != nil {
-		r.cfg.Logger.Warn("replica state not recorded", "err", err)
-	}
 	r.update(func(s *Status) { s.Ready = true })
 }
 
-// fetch downloads, checks, unpacks and adopts the manifest's generation.
-func (r *Replica) fetch(ctx context.Context, m Manifest) error {
+// fetch downloads, checks, unpacks and adopts the manifest's generation, and returns the name
+// it has in the index.
+func (r *Replica) fetch(ctx context.Context, m Manifest) (string, error) {
 	start := time.Now()
 	archive := filepath.Join(r.cfg.Dir, m.Generation+".tar")
 	r.removeOtherDownloads(archive)
@@ -213,50 +236,59 @@ func (r *Replica) fetch(ctx context.Context, m Manifest) error {
 	}
 	resumedAt, err := r.cfg.Store.Download(ctx, m.Archive, archive, m.Size, progress)
 	if err != nil {
-		return fmt.Errorf("download generation %s: %w", m.Generation, err)
+		return "", fmt.Errorf("download generation %s: %w", m.Generation, err)
 	}
 	sum, err := fileChecksum(archive)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if sum != m.Checksum && resumedAt > 0 {
 		// What a crashed download left may be what spoilt it: once more, from the start.
 		r.cfg.Logger.Warn("resumed download does not match its checksum; downloading it again", "generation", m.Generation)
 		os.Remove(archive)
 		if _, err := r.cfg.Store.Download(ctx, m.Archive, archive, m.Size, nil); err != nil {
-			return fmt.Errorf("download generation %s: %w", m.Generation, err)
+			return "", fmt.Errorf("download generation %s: %w", m.Generation, err)
 		}
 		if sum, err = fileChecksum(archive); err != nil {
-			return err
+			return "", err
 		}
 	}
 	if sum != m.Checksum {
 		os.Remove(archive)
-		return fmt.Errorf("%w: generation %s: the archive's checksum is %s, the manifest says %s", ErrRefused, m.Generation, sum, m.Checksum)
+		return "", fmt.Errorf("%w: generation %s: the archive's checksum is %s, the manifest says %s", ErrRefused, m.Generation, sum, m.Checksum)
 	}
 	dir := filepath.Join(r.cfg.Dir, m.Generation)
 	os.RemoveAll(dir)
 	f, err := os.Open(archive)
 	if err != nil {
-		return err
+		return "", err
 	}
 	err = unpack(f, dir)
 	f.Close()
 	os.Remove(archive)
 	if err != nil {
 		os.RemoveAll(dir)
-		return fmt.Errorf("%w: generation %s: %w", ErrRefused, m.Generation, err)
+		return "", fmt.Errorf("%w: generation %s: %w", ErrRefused, m.Generation, err)
 	}
-	if err := r.cfg.Index.Adopt(ctx, m.Generation, dir, m.Documents); err != nil {
+	got, err := indexer.DescribeFolder(dir)
+	if err == nil && got.Documents != m.Documents {
+		err = fmt.Errorf("it holds %d models, the manifest says %d", got.Documents, m.Documents)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("%w: generation %s: %w", ErrRefused, m.Generation, err)
+	}
+	local, err := r.cfg.Index.Adopt(ctx, dir)
+	if err != nil {
 		os.RemoveAll(dir)
 		if ctx.Err() != nil {
-			return err
+			return "", err
 		}
-		return fmt.Errorf("%w: %w", ErrRefused, err)
+		return "", fmt.Errorf("%w: generation %s: %w", ErrRefused, m.Generation, err)
 	}
 	r.cfg.Logger.Info("replica switched to the published generation", "generation", m.Generation, "models", m.Documents,
-		"bytes", m.Size, "resumed_at", resumedAt, "took", time.Since(start).Round(time.Millisecond))
-	return nil
+		"bytes", m.Size, "resumed_at", resumedAt, "took", time.Since(start).Round(time.Millisecond), "local_generation", local)
+	return local, nil
 }
 
 // removeOtherDownloads removes partial downloads of generations other than the one wanted.

@@ -51,7 +51,7 @@ func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config))
 	if cfg.Site != "" {
 		ccfg := crawler.Config{
 			Site: cfg.Site, Profile: extract.Innokyla(), Store: st, UserAgent: userAgent(cfg.ContactURL),
-			Rate: cfg.Rate, Concurrency: cfg.Concurrency, Logger: log,
+			Rate: cfg.Rate, Concurrency: cfg.Concurrency, MaxPages: cfg.MaxPages, Logger: log,
 		}
 		for _, o := range crawlerOpts {
 			o(&ccfg)

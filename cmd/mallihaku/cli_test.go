@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/mallihaku/mallihaku/crawler"
 	"github.com/mallihaku/mallihaku/sample"
 )
 
@@ -155,5 +158,55 @@ func TestUsageErrorsAreOneClearLine(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, []string{"MALLIHAKU_RATE=nopea"}, "crawl", "--data", "x", "--site", "http://x"); !errors.Is(err, errUsage) {
 		t.Errorf("bad environment value: %v", err)
+	}
+}
+
+// TestMaxPagesStopsTheCrawl: --max-pages (or MALLIHAKU_MAX_PAGES) is the page budget of a run,
+// discovery included; a run that reaches it makes no more requests and ends with an error.
+func TestMaxPagesStopsTheCrawl(t *testing.T) {
+	site, err := sample.NewSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/robots.txt" {
+			requests.Add(1)
+		}
+		site.Handler().ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	for _, c := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"flag", nil, []string{"--max-pages", "10"}},
+		{"environment", []string{"MALLIHAKU_MAX_PAGES=10"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			requests.Store(0)
+			args := append([]string{"crawl", "--site", srv.URL, "--data", t.TempDir(), "--rate", "0"}, c.args...)
+			out, logs, err := runCmd(t, c.env, args...)
+			if !errors.Is(err, crawler.ErrBudget) {
+				t.Fatalf("crawl with a budget of 10 pages on a site of 43 models: err %v, want the page budget\n%s", err, logs)
+			}
+			if n := requests.Load(); n != 10 {
+				t.Errorf("the crawl made %d requests besides robots.txt, want 10", n)
+			}
+			if strings.Contains(out, "done:") {
+				t.Errorf("crawl output %q says it is done", out)
+			}
+		})
+	}
+	if _, _, err := runCmd(t, nil, "crawl", "--site", srv.URL, "--data", t.TempDir(), "--max-pages", "0"); !errors.Is(err, errUsage) {
+		t.Errorf("--max-pages 0: err %v, want a usage error", err)
+	}
+	if requests.Load() != 10 {
+		t.Errorf("--max-pages 0 made requests")
+	}
+	_, help, _ := runCmd(t, nil, "crawl", "-h")
+	if !strings.Contains(help, "-max-pages int") || !strings.Contains(help, "(default 20000)") {
+		t.Errorf("crawl -h does not show --max-pages and its default:\n%s", help)
 	}
 }

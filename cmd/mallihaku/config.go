@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mallihaku/mallihaku/crawler"
 	"github.com/mallihaku/mallihaku/indexer"
 )
 
@@ -36,6 +37,7 @@ type config struct {
 	Reparse      bool
 	Rate         float64
 	Concurrency  int
+	MaxPages     int
 	ContactURL   string
 	Schedule     string
 	FullSchedule string
@@ -79,6 +81,9 @@ func flagSet(name string, cfg *config, stderr io.Writer, flags ...string) *flag.
 		},
 		"rate":        func() { fs.Float64Var(&cfg.Rate, "rate", 1, "requests per second per host (politeness)") },
 		"concurrency": func() { fs.IntVar(&cfg.Concurrency, "concurrency", 2, "requests in flight per host") },
+		"max-pages": func() {
+			fs.IntVar(&cfg.MaxPages, "max-pages", crawler.DefaultMaxPages, "most page requests of one crawl run; discovery included; a run that reaches it stops with an error, so a site that makes endless URLs cannot keep it going")
+		},
 		"contact-url": func() {
 			fs.StringVar(&cfg.ContactURL, "contact-url", projectURL, "contact URL in the crawler's User-Agent")
 		},
@@ -167,7 +172,7 @@ func checkFlags(fs *flag.FlagSet) error {
 				bad(f.Name, "%v: want a number, 0 or more", v)
 			}
 		case int:
-			if v < 0 || (v == 0 && (f.Name == "concurrency" || f.Name == "search-burst")) {
+			if v < 0 || (v == 0 && (f.Name == "concurrency" || f.Name == "search-burst" || f.Name == "max-pages")) {
 				bad(f.Name, "%d: want a whole number, 1 or more", v)
 			}
 		case time.Duration:

@@ -132,7 +132,7 @@ func runDemo(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := flagSet("serve", &cfg, stderr, "addr", "data", "site", "schedule", "full-schedule", "jitter", "rate", "concurrency",
-		"contact-url", "admin-token", "search-rate", "search-burst", "failpoint")
+		"max-pages", "contact-url", "admin-token", "search-rate", "search-burst", "failpoint")
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 
 func runCrawl(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := flagSet("crawl", &cfg, stderr, "data", "site", "full", "reparse", "rate", "concurrency", "contact-url", "failpoint")
+	fs := flagSet("crawl", &cfg, stderr, "data", "site", "full", "reparse", "rate", "concurrency", "max-pages", "contact-url", "failpoint")
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}

@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mallihaku/mallihaku/practice"
 )
 
 func FuzzExtractHTML(f *testing.F) {
@@ -36,6 +39,9 @@ d</pre><a href="x"><div>e</div></a>`))
 		if s, ok := invalidUTF8(reflect.ValueOf(r)); !ok {
 			t.Errorf("report has invalid UTF-8: %q", s)
 		}
+		if s, ok := controlText(reflect.ValueOf(m)); !ok {
+			t.Errorf("model keeps a control or bidi formatting character: %q", s)
+		}
 		for _, l := range m.Links {
 			if l.URL == "" {
 				continue
@@ -57,24 +63,37 @@ func errText(err error) string {
 
 // invalidUTF8 returns the first string in v that is not valid UTF-8.
 func invalidUTF8(v reflect.Value) (string, bool) {
+	return firstString(v, utf8.ValidString)
+}
+
+// controlText returns the first string in v with a control or bidi formatting character other
+// than a line break (practice.IsControl).
+func controlText(v reflect.Value) (string, bool) {
+	return firstString(v, func(s string) bool {
+		return !strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && practice.IsControl(r) })
+	})
+}
+
+// firstString returns the first string in v for which ok is false.
+func firstString(v reflect.Value, ok func(string) bool) (string, bool) {
 	switch v.Kind() {
 	case reflect.String:
-		return v.String(), utf8.ValidString(v.String())
+		return v.String(), ok(v.String())
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			if s, ok := invalidUTF8(v.Index(i)); !ok {
+			if s, ok := firstString(v.Index(i), ok); !ok {
 				return s, false
 			}
 		}
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
-			if s, ok := invalidUTF8(v.Field(i)); !ok {
+			if s, ok := firstString(v.Field(i), ok); !ok {
 				return s, false
 			}
 		}
 	case reflect.Map:
 		for _, k := range v.MapKeys() {
-			if s, ok := invalidUTF8(k); !ok {
+			if s, ok := firstString(k, ok); !ok {
 				return s, false
 			}
 		}

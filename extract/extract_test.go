@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -473,5 +474,34 @@ func compareGolden(t *testing.T, golden string, m practice.Model) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("extraction differs from %s (run with -update and review the diff):\n%s", golden, got)
+	}
+}
+
+// TestExtractedTextIsCleanText: control characters and bidirectional overrides a page carries,
+// raw or as character references, reach no field of the model; the visible text stays.
+func TestExtractedTextIsCleanText(t *testing.T) {
+	page := modelPage(drupalField("Toimintamallin nimi", "Kylätalon\x01 \x1b[31mkerhot&#x202E;") +
+		drupalField("Toimintamallin lyhyt kuvaus", "Kerhot \u202etxt.exe\u202c koulun&#27; jälkeen.") +
+		drupalField("Paikkakunta, maakunta tai hyvinvointialue", "\u2066Pirkanmaa\u2069") +
+		drupalField("Toimintamallin rahoittaja", "STM\u200f", "Kunta\u0085\u009b") +
+		drupalField("Liitteet ja linkit", `<a href="https://example.org/a">Opas&#x202D;</a>`) +
+		`<h2>Ratkaisun perusidea</h2><p>Rivi&#7;&#11;toinen</p>`)
+	m, r, err := HTML(modelURL+"kerhot", page, Innokyla())
+	if err != nil {
+		t.Fatalf("HTML: %v\n%s", err, r)
+	}
+	wantText(t, "title", m.Title, "Kylätalon [31mkerhot")
+	wantText(t, "summary", m.Summary, "Kerhot txt.exe koulun jälkeen.")
+	wantList(t, "regions_raw", m.RegionsRaw, "Pirkanmaa")
+	wantList(t, "region", m.Region, "Pirkanmaa")
+	wantList(t, "funders", m.Funders, "STM", "Kunta")
+	wantList(t, "links", linkTitles(m), "Opas")
+	if len(m.Sections) == 1 {
+		wantText(t, "section", m.Sections[0].Text, "Rivi toinen")
+	} else {
+		t.Errorf("sections %q, want Ratkaisun perusidea", sectionHeadings(m))
+	}
+	if s, ok := controlText(reflect.ValueOf(m)); !ok {
+		t.Errorf("the model keeps a control character in %q", s)
 	}
 }

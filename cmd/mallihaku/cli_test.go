@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mallihaku/mallihaku/crawler"
+	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/sample"
 )
 
@@ -208,5 +209,36 @@ func TestMaxPagesStopsTheCrawl(t *testing.T) {
 	_, help, _ := runCmd(t, nil, "crawl", "-h")
 	if !strings.Contains(help, "-max-pages int") || !strings.Contains(help, "(default 20000)") {
 		t.Errorf("crawl -h does not show --max-pages and its default:\n%s", help)
+	}
+}
+
+// TestInspectPrintsNoTerminalControls: a page full of escape sequences and bidi overrides, in a
+// file whose name has them too, prints its visible text and nothing that moves, recolours or
+// reorders the terminal.
+func TestInspectPrintsNoTerminalControls(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "malli\x1b[2J\u202e.html")
+	body := "<html><body><main>" +
+		`<div class="field__label">Toimintamallin nimi</div><div class="field__item">Kylä` + "\x1b[31m\x07" + `talon kerhot</div>` +
+		`<div class="field__label">Toimintamallin lyhyt kuvaus</div><div class="field__item">Kerhot ` + "\u202etxt.exe\u202c\u0085" + ` koulun jälkeen.</div>` +
+		`<div class="field__label">Paikkakunta tai maakunta</div><div class="field__item">` + "\u2066Pirkanmaa\u2069" + `</div>` +
+		"</main></body></html>"
+	if err := os.WriteFile(page, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, logs, err := runCmd(t, nil, "inspect", page)
+	if err != nil {
+		t.Fatalf("inspect: %v\n%s", err, logs)
+	}
+	for _, want := range []string{"Kylä[31mtalon kerhot", "Kerhot txt.exe koulun jälkeen.", "Pirkanmaa", "malli[2J.html"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, r := range out {
+		if r != '\n' && r != '\t' && practice.IsControl(r) {
+			t.Errorf("inspect printed %U:\n%q", r, out)
+			break
+		}
 	}
 }

@@ -15,7 +15,7 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "mallihaku: %v\n", err)
+		fmt.Fprintf(os.Stderr, "mallihaku: %s\n", terminalText(err.Error()))
 		os.Exit(exitCode(err))
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -221,7 +222,16 @@ func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Write
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: inspect takes one URL or file", errUsage)
 	}
-	target := fs.Arg(0)
+	var out bytes.Buffer
+	err := inspect(ctx, fs.Arg(0), userAgent(cfg.ContactURL), &out)
+	if _, werr := io.WriteString(stdout, terminalText(out.String())); werr != nil && err == nil {
+		err = werr
+	}
+	return err
+}
+
+// inspect writes what extraction reads from one page (a URL or a file) to out.
+func inspect(ctx context.Context, target, ua string, out io.Writer) error {
 	profile := extract.Innokyla()
 	var (
 		m      practice.Model
@@ -230,13 +240,13 @@ func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Write
 	)
 	switch {
 	case strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://"):
-		body, err := fetchOne(ctx, target, userAgent(cfg.ContactURL))
+		body, err := fetchOne(ctx, target, ua)
 		if err != nil {
 			return err
 		}
 		m, report, err = extract.HTML(target, body, profile)
 		if err != nil {
-			report.WriteTo(stdout)
+			report.WriteTo(out)
 			return err
 		}
 	default:
@@ -251,17 +261,27 @@ func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Write
 			m, report, err = extract.HTML(pageURL, b, profile)
 		}
 	}
-	if _, werr := report.WriteTo(stdout); werr != nil {
-		return werr
-	}
+	report.WriteTo(out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "\nDocument:")
-	enc := json.NewEncoder(stdout)
+	fmt.Fprintln(out, "\nDocument:")
+	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(m.WithEmptyLists())
+}
+
+// terminalText is s without the control and bidi formatting characters (practice.IsControl)
+// that would let a page, or a file's name, move the cursor, recolour or reorder a terminal;
+// line breaks and tabs stay.
+func terminalText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && practice.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // fetchOne gets one page for inspect, with a timeout and a size cap.

@@ -73,29 +73,32 @@ type Label struct {
 // content reports whether the label's values go into the model.
 func (l *Label) content() bool { return l.Kind != KindSkip && l.Kind != KindTab }
 
-// innokylaLabels are the labels of Innokylä's practice-model pages (SPEC §2), in page order.
-var innokylaLabels = []Label{
-	{Names: []string{"Toimintamallin nimi"}, Field: FieldTitle, Kind: KindText, Core: true},
-	{Names: []string{"Toimintamallin lyhyt kuvaus", "Toimintamalli lyhyesti"}, Field: FieldSummary, Kind: KindText, Core: true},
-	{Names: []string{"Toteutuspaikka"}, Field: FieldLocation, Kind: KindText, Optional: true},
-	{Names: []string{"Paikkakunta, maakunta tai hyvinvointialue", "Paikkakunta tai maakunta"}, Field: FieldRegions, Kind: KindList, Core: true},
-	{Names: []string{"Toimintamallin rahoittaja"}, Field: FieldFunders, Kind: KindList},
-	{Names: []string{"Toimintamallin kokonaisuus"}, Field: FieldProgramme, Kind: KindText, Optional: true},
-	{Names: []string{"Liitteet ja linkit"}, Field: FieldLinks, Kind: KindLinks, Optional: true, NotContent: []string{"Kuva"}},
-	{Names: []string{"Tekijä"}, Field: FieldAuthors, Kind: KindList, Optional: true},
-	{Names: []string{"Luotu"}, Field: FieldCreated, Kind: KindDate},
-	{Names: []string{"Viimeksi muokattu"}, Field: FieldModified, Kind: KindDate},
-	{Names: []string{"Ratkaisun perusidea"}, Field: FieldSections, Kind: KindSection, Optional: true},
-	{Names: []string{"Toimintaympäristö"}, Field: FieldSections, Kind: KindSection, Optional: true},
-	{Names: []string{"Kohderyhmä ja asiakasymmärrys"}, Field: FieldSections, Kind: KindSection, Optional: true},
-	{Names: []string{"Toimivuuden ja käyttöönoton ehdot"}, Field: FieldSections, Kind: KindSection, Optional: true},
-	{Names: []string{"Arvioinnin tulokset tiivistettynä"}, Field: FieldSections, Kind: KindSection, Optional: true},
-	{Names: []string{"Vinkit toimintamallin soveltajille"}, Field: FieldSections, Kind: KindSection, Optional: true},
-	{Names: []string{"Kansikuva"}, Kind: KindSkip},
-	{Names: []string{"Kehittämisen vaihe"}, Field: FieldPhase, Kind: KindPhase},
-	{Names: []string{"Aihealueet"}, Field: FieldTopics, Kind: KindTaxonomy, Vocabulary: practice.Topics},
-	{Names: []string{"Ilmiöt"}, Field: FieldPhenomena, Kind: KindTaxonomy, Vocabulary: practice.Phenomena, None: practice.NoPhenomenon},
-	{Names: []string{"Kohderyhmä"}, Field: FieldTargetGroups, Kind: KindTaxonomy, Vocabulary: practice.TargetGroups},
-	{Names: []string{"Perustiedot"}, Kind: KindTab},
-	{Names: []string{"Toimintamallin kuvaus"}, Kind: KindTab},
+// innokylaLabels returns the labels of Innokylä's practice-model pages (SPEC §2), in page
+// order: a new table each time, so that a profile changed by its user changes no other.
+func innokylaLabels() []Label {
+	return []Label{
+		{Names: []string{"Toimintamallin nimi"}, Field: FieldTitle, Kind: KindText, Core: true},
+		{Names: []string{"Toimintamallin lyhyt kuvaus", "Toimintamalli lyhyesti"}, Field: FieldSummary, Kind: KindText, Core: true},
+		{Names: []string{"Toteutuspaikka"}, Field: FieldLocation, Kind: KindText, Optional: true},
+		{Names: []string{"Paikkakunta, maakunta tai hyvinvointialue", "Paikkakunta tai maakunta"}, Field: FieldRegions, Kind: KindList, Core: true},
+		{Names: []string{"Toimintamallin rahoittaja"}, Field: FieldFunders, Kind: KindList},
+		{Names: []string{"Toimintamallin kokonaisuus"}, Field: FieldProgramme, Kind: KindText, Optional: true},
+		{Names: []string{"Liitteet ja linkit"}, Field: FieldLinks, Kind: KindLinks, Optional: true, NotContent: []string{"Kuva"}},
+		{Names: []string{"Tekijä"}, Field: FieldAuthors, Kind: KindList, Optional: true},
+		{Names: []string{"Luotu"}, Field: FieldCreated, Kind: KindDate},
+		{Names: []string{"Viimeksi muokattu"}, Field: FieldModified, Kind: KindDate},
+		{Names: []string{"Ratkaisun perusidea"}, Field: FieldSections, Kind: KindSection, Optional: true},
+		{Names: []string{"Toimintaympäristö"}, Field: FieldSections, Kind: KindSection, Optional: true},
+		{Names: []string{"Kohderyhmä ja asiakasymmärrys"}, Field: FieldSections, Kind: KindSection, Optional: true},
+		{Names: []string{"Toimivuuden ja käyttöönoton ehdot"}, Field: FieldSections, Kind: KindSection, Optional: true},
+		{Names: []string{"Arvioinnin tulokset tiivistettynä"}, Field: FieldSections, Kind: KindSection, Optional: true},
+		{Names: []string{"Vinkit toimintamallin soveltajille"}, Field: FieldSections, Kind: KindSection, Optional: true},
+		{Names: []string{"Kansikuva"}, Kind: KindSkip},
+		{Names: []string{"Kehittämisen vaihe"}, Field: FieldPhase, Kind: KindPhase},
+		{Names: []string{"Aihealueet"}, Field: FieldTopics, Kind: KindTaxonomy, Vocabulary: practice.Topics()},
+		{Names: []string{"Ilmiöt"}, Field: FieldPhenomena, Kind: KindTaxonomy, Vocabulary: practice.Phenomena(), None: practice.NoPhenomenon},
+		{Names: []string{"Kohderyhmä"}, Field: FieldTargetGroups, Kind: KindTaxonomy, Vocabulary: practice.TargetGroups()},
+		{Names: []string{"Perustiedot"}, Kind: KindTab},
+		{Names: []string{"Toimintamallin kuvaus"}, Kind: KindTab},
+	}
 }

@@ -24,6 +24,6 @@ func Innokyla() *Profile {
 		Hosts:        []string{"innokyla.fi", "www.innokyla.fi"},
 		ModelPath:    regexp.MustCompile(`^/(?P<lang>fi|sv|en)/toimintamalli/(?P<slug>[a-z0-9][a-z0-9-]{0,254})/?$`),
 		ListingPaths: []string{"/fi/toimintamallit"},
-		Labels:       innokylaLabels,
+		Labels:       innokylaLabels(),
 	}
 }

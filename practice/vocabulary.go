@@ -1,14 +1,24 @@
 package practice
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
 
-// Topics are the topic (Aihealueet) values mallihaku knows before it has indexed anything.
-// Plain-text renderings of a page put a model's topics on one line, space-joined; they are
-// split by this vocabulary together with the topics the index has already seen.
-var Topics = []string{
+// Topics returns the topic (Aihealueet) values mallihaku knows before it has indexed
+// anything. Plain-text renderings of a page put a model's topics on one line, space-joined;
+// they are split by this vocabulary together with the topics the index has already seen.
+func Topics() []string { return slices.Clone(topics) }
+
+// TargetGroups returns the known Kohderyhmä values.
+func TargetGroups() []string { return slices.Clone(targetGroups) }
+
+// Phenomena returns the known Ilmiöt values. NoPhenomenon means the model has none.
+func Phenomena() []string { return slices.Clone(phenomena) }
+
+// The vocabularies, read only; callers get copies.
+var topics = []string{
 	"Asumispalvelut",
 	"Digitaaliset palvelut",
 	"Hyvinvoinnin ja terveyden edistäminen",
@@ -31,8 +41,7 @@ var Topics = []string{
 	"Väkivallan ehkäisy",
 }
 
-// TargetGroups are the known Kohderyhmä values.
-var TargetGroups = []string{
+var targetGroups = []string{
 	"Aikuiset",
 	"Ammattilaiset",
 	"Ikääntyneet",
@@ -47,8 +56,7 @@ var TargetGroups = []string{
 	"Vammaiset henkilöt",
 }
 
-// Phenomena are the known Ilmiöt values. NoPhenomenon means the model has none.
-var Phenomena = []string{
+var phenomena = []string{
 	"Digitalisaatio",
 	"Eriarvoistuminen",
 	"Koronapandemia",

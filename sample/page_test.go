@@ -47,9 +47,9 @@ func TestSamplePagesAreRealisticAndUseTheKnownVocabulary(t *testing.T) {
 				}
 			}
 		}
-		check("topic", p.Topics, practice.Topics)
-		check("target group", p.TargetGroups, practice.TargetGroups)
-		check("phenomenon", p.Phenomena, append([]string{practice.NoPhenomenon}, practice.Phenomena...))
+		check("topic", p.Topics, practice.Topics())
+		check("target group", p.TargetGroups, practice.TargetGroups())
+		check("phenomenon", p.Phenomena, append([]string{practice.NoPhenomenon}, practice.Phenomena()...))
 		if len(p.Regions) == 0 || len(p.Funders) == 0 || len(p.Topics) == 0 {
 			t.Errorf("%s: regions, funders and topics are required", p.Slug)
 		}

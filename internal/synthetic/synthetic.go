@@ -101,9 +101,9 @@ func (g *Generator) Model() practice.Model {
 	m.Summary = g.sentences(1 + g.rng.IntN(2))
 	g.places(&m)
 	m.Phase = g.pick([]string{practice.PhaseReady, practice.PhaseDeveloping}, []float64{55, 45})
-	m.Topics = g.some(practice.Topics, []float64{0, 25, 35, 25, 15})
-	m.TargetGroups = g.some(practice.TargetGroups, []float64{0, 45, 40, 15})
-	m.Phenomena = g.some(practice.Phenomena, []float64{35, 45, 20})
+	m.Topics = g.some(practice.Topics(), []float64{0, 25, 35, 25, 15})
+	m.TargetGroups = g.some(practice.TargetGroups(), []float64{0, 45, 40, 15})
+	m.Phenomena = g.some(practice.Phenomena(), []float64{35, 45, 20})
 	if len(m.Phenomena) == 0 && g.rng.IntN(2) == 0 {
 		m.Phenomena = []string{practice.NoPhenomenon}
 	}

@@ -356,7 +356,7 @@ func setText(m *practice.Model, f Field, s string) {
 	case FieldLocation:
 		m.Location = s
 	case FieldProgramme:
-		m.Programme = s
+		m.Programme = practice.ProgrammeRef{Name: s}
 	}
 }
 

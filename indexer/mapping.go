@@ -37,6 +37,9 @@ const (
 	FieldFunders         = "funders"
 	FieldAuthors         = "authors"
 	FieldProgramme       = "programme"
+	// FieldProgrammeFacet holds the programme's name as written, for its facet.
+	FieldProgrammeFacet  = "programme_facet"
+	FieldDevelopmentPath = "development_path"
 	FieldCreated         = "created"
 	FieldModified        = "modified"
 	FieldYear            = "year"
@@ -54,6 +57,9 @@ var TextFields = map[string]float64{
 	FieldLocation:  1,
 	FieldProgramme: 1,
 	FieldAuthors:   1,
+
+	// The development path weighs like the sections.
+	FieldDevelopmentPath: 1,
 }
 
 // The main text fields (FormFields) are indexed three ways, so that a query can rank a word
@@ -65,7 +71,7 @@ var TextFields = map[string]float64{
 // of places, programmes and people) have the field holding every form only.
 
 // FormFields are the text fields that also have a base field and an exact field.
-var FormFields = []string{FieldTitle, FieldSummary, FieldSections}
+var FormFields = []string{FieldTitle, FieldSummary, FieldSections, FieldDevelopmentPath}
 
 // BaseField is the field holding the base forms of text field f's words.
 func BaseField(f string) string { return f + "_base" }
@@ -75,11 +81,12 @@ func ExactField(f string) string { return f + "_exact" }
 
 // KeywordFields are the fields that filters and facets use.
 var KeywordFields = []string{FieldRegion, FieldWellbeingCounty, FieldMunicipality, FieldPhase, FieldTopics,
-	FieldPhenomena, FieldTargetGroups, FieldFunders, FieldYear, FieldLang}
+	FieldPhenomena, FieldTargetGroups, FieldFunders, FieldYear, FieldLang, FieldProgrammeFacet}
 
 // MappingVersion changes whenever the mapping below changes in a way that needs a rebuild.
-// 2: Finnish analysis by Voikko, and the base and exact fields; 3: those only for FormFields.
-const MappingVersion = 3
+// 2: Finnish analysis by Voikko, and the base and exact fields; 3: those only for FormFields;
+// 4: the development path, and the programme as a facet.
+const MappingVersion = 4
 
 // textAnalyzer is the analyzer of the text fields themselves (every form of every word), which
 // Index.Terms uses.
@@ -179,8 +186,14 @@ func newMapping(analysisName string) mapping.IndexMapping {
 		doc.AddFieldMappingsAt(f, fields...)
 	}
 	for _, f := range append([]string{FieldID, FieldTitleSort}, KeywordFields...) {
-		doc.AddFieldMappingsAt(f, keyword)
+		if f != FieldProgrammeFacet {
+			doc.AddFieldMappingsAt(f, keyword)
+		}
 	}
+	// The programme's name is searchable text and, as written, a facet value.
+	programmeFacet := *keyword
+	programmeFacet.Name = FieldProgrammeFacet
+	doc.AddFieldMappingsAt(FieldProgramme, &programmeFacet)
 	doc.AddFieldMappingsAt(FieldCreated, date)
 	doc.AddFieldMappingsAt(FieldModified, date)
 	doc.AddFieldMappingsAt(FieldModel, stored)
@@ -205,11 +218,16 @@ func document(m practice.Model) (map[string]any, error) {
 	for i, s := range m.Sections {
 		sections[i] = s.Text
 	}
+	path := make([]string, len(m.DevelopmentPath))
+	for i, s := range m.DevelopmentPath {
+		path[i] = s.Text
+	}
 	d := map[string]any{
 		FieldID:              m.ID,
 		FieldTitle:           m.Title,
 		FieldSummary:         m.Summary,
 		FieldSections:        sections,
+		FieldDevelopmentPath: path,
 		FieldLocation:        m.Location,
 		FieldRegion:          m.Region,
 		FieldWellbeingCounty: m.WellbeingCounty,
@@ -219,12 +237,11 @@ func document(m practice.Model) (map[string]any, error) {
 		FieldTargetGroups:    m.TargetGroups,
 		FieldFunders:         m.Funders,
 		FieldAuthors:         m.Authors,
-		FieldProgramme:       m.Programme,
 		FieldTitleSort:       SortKey(m.Title),
 		FieldModel:           string(js),
 	}
 	// Empty single values are left out, so that facets never list "".
-	for field, v := range map[string]string{FieldLang: m.Lang, FieldPhase: m.Phase} {
+	for field, v := range map[string]string{FieldLang: m.Lang, FieldPhase: m.Phase, FieldProgramme: m.Programme.Name} {
 		if v != "" {
 			d[field] = v
 		}

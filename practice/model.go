@@ -23,9 +23,13 @@ type Model struct {
 	Phenomena       []string  `json:"phenomena"`
 	TargetGroups    []string  `json:"target_groups"`
 	Sections        []Section `json:"sections"`
-	Links           []Link    `json:"links"`
-	Programme       string    `json:"programme,omitempty"`
-	FetchedAt       time.Time `json:"fetched_at"`
+	// DevelopmentPath is the sections of the model's development-path sub-page
+	// (<model>/kehittamisen-polku): how the model came about. Empty when it has none.
+	DevelopmentPath []Section    `json:"development_path"`
+	Links           []Link       `json:"links"`
+	Images          []Image      `json:"images,omitempty"`
+	Programme       ProgrammeRef `json:"programme,omitzero"`
+	FetchedAt       time.Time    `json:"fetched_at"`
 }
 
 // Section is one long text section of a model, under the heading the page gave it.
@@ -38,6 +42,13 @@ type Section struct {
 type Link struct {
 	Title string `json:"title"`
 	URL   string `json:"url,omitempty"`
+}
+
+// Image is a picture listed among the attachments ("Kuva"): its caption (Kuvateksti) and the
+// alt text it was given. It is not a link.
+type Image struct {
+	Caption string `json:"caption,omitempty"`
+	Alt     string `json:"alt,omitempty"`
 }
 
 // National is the region value of models that cover the whole country.
@@ -54,6 +65,9 @@ func (m Model) WithEmptyLists() Model {
 	}
 	if m.Sections == nil {
 		m.Sections = []Section{}
+	}
+	if m.DevelopmentPath == nil {
+		m.DevelopmentPath = []Section{}
 	}
 	if m.Links == nil {
 		m.Links = []Link{}

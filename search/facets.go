@@ -29,6 +29,7 @@ var Facets = []Facet{
 	{Key: "target_group", Field: indexer.FieldTargetGroups},
 	{Key: "phenomenon", Field: indexer.FieldPhenomena},
 	{Key: "funder", Field: indexer.FieldFunders},
+	{Key: "programme", Field: indexer.FieldProgrammeFacet},
 	{Key: "year", Field: indexer.FieldYear},
 	{Key: "created_year", Field: indexer.FieldCreated, Year: true},
 	{Key: "lang", Field: indexer.FieldLang},

@@ -182,7 +182,7 @@ func relevanceModels(t testing.TB) []practice.Model {
 	var ms []practice.Model
 	for _, p := range pages {
 		m := practice.Model{ID: p.Slug, Lang: "fi", Title: p.Title, Summary: p.Summary, Location: p.Location,
-			Authors: p.Authors, Programme: p.Programme, Phase: p.Phase, Topics: p.Topics}
+			Authors: p.Authors, Programme: practice.ProgrammeRef{Name: p.Programme}, Phase: p.Phase, Topics: p.Topics}
 		for _, s := range p.Sections {
 			m.Sections = append(m.Sections, practice.Section{Heading: s.Heading, Text: s.Text})
 		}

@@ -109,3 +109,38 @@ func TestMarksSurviveReopen(t *testing.T) {
 		t.Fatal("cleared mark still set")
 	}
 }
+
+func TestProgrammesAreKeptApartFromPagesAndSurviveReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"sote-keskus", "lape"} {
+		if err := s.PutProgramme(id, []byte(`{"id":"`+id+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteProgramme("lape"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(dir, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var ids []string
+	if err := s.Programmes(func(id string, doc []byte) error { ids = append(ids, id+" "+string(doc)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 1 || ids[0] != `sote-keskus {"id":"sote-keskus"}` {
+		t.Errorf("programmes after reopen = %q, want only sote-keskus", ids)
+	}
+	pages := 0
+	if err := s.Pages(func(Page) error { pages++; return nil }); err != nil || pages != 0 {
+		t.Errorf("pages = %d, %v; a programme is not a page", pages, err)
+	}
+	if doc, err := s.Programme("lape"); err != nil || doc != nil {
+		t.Errorf("deleted programme = %q, %v", doc, err)
+	}
+}

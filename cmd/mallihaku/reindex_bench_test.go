@@ -35,7 +35,7 @@ func benchModels(b *testing.B, def int) int {
 // pageOf writes a generated model as a sample page, so that it can be rendered to HTML.
 func pageOf(m practice.Model, i int) sample.Page {
 	p := sample.Page{Slug: m.ID, Markup: []string{"drupal", "dl"}[i%2], RegionLabel: []string{"old", "new"}[i%2],
-		Title: m.Title, Summary: m.Summary, Location: m.Location, Funders: m.Funders, Programme: m.Programme,
+		Title: m.Title, Summary: m.Summary, Location: m.Location, Funders: m.Funders, Programme: m.Programme.Name,
 		Authors: m.Authors, Created: m.Created.Finnish(), Modified: m.Modified.Finnish(), Phase: m.Phase,
 		Topics: m.Topics, Phenomena: m.Phenomena, TargetGroups: m.TargetGroups}
 	p.Regions = append(append(append([]string{}, m.Region...), m.WellbeingCounty...), m.Municipality...)

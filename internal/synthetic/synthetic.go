@@ -109,7 +109,7 @@ func (g *Generator) Model() practice.Model {
 	}
 	m.Funders = g.funders()
 	if g.rng.Float64() < 0.35 {
-		m.Programme = g.pick(programmes, nil)
+		m.Programme = practice.ProgrammeRef{Name: g.pick(programmes, nil)}
 	}
 	for range 1 + g.rng.IntN(3) {
 		m.Authors = appendNew(m.Authors, g.authors[g.rng.IntN(len(g.authors))])

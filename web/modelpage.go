@@ -32,6 +32,7 @@ type modelView struct {
 	Created, Modified       string
 	CreatedISO, ModifiedISO string
 	BackHref                string
+	ProgrammeHref           string
 	Related                 []practice.Model
 }
 
@@ -84,6 +85,7 @@ func (s *server) modelPage(c *gin.Context) error {
 		}
 	}
 	v.BackHref = backToSearch(c.Request, v.HomeHref)
+	v.ProgrammeHref = programmeHref(m.Programme, v.LangParam)
 	return render(c, s.pages["model"], http.StatusOK, v)
 }
 

@@ -108,7 +108,7 @@ func newFullServer(t *testing.T) *httptest.Server {
 
 func fullConfig(s Searcher, log *slog.Logger) Config {
 	return Config{Searcher: s, Logger: log, Ready: func() bool { return true }, AdminToken: testAdminToken,
-		Jobs: &fakeJobs{}, Metrics: NewMetrics(nil), SearchRate: 1000, SearchBurst: 1000}
+		Jobs: &fakeJobs{}, Metrics: NewMetrics(nil), SearchRate: 1000, SearchBurst: 1000, Programmes: fixtureProgrammes}
 }
 
 func fixtureIndex(t *testing.T) *indexer.Index {
@@ -211,6 +211,8 @@ func TestDocumentedRoutesAnswerAsDocumented(t *testing.T) {
 		{"get", "/api/v1/search", "/api/v1/search?page=x", nil, false, 400},
 		{"get", "/api/v1/models/{id}", "/api/v1/models/ei-ole", nil, false, 404},
 		{"get", "/malli/{id}", "/malli/ei-ole", nil, false, 404},
+		{"get", "/api/v1/programmes/{id}", "/api/v1/programmes/ei-ole", nil, false, 404},
+		{"get", "/kokonaisuus/{id}", "/kokonaisuus/ei-ole", nil, false, 404},
 		{"get", "/", "/?q=%22a%22*", nil, false, 200},
 		{"get", "/", "/?size=-1", nil, false, 400},
 		{"get", "/static/{filepath}", "/static/ei-ole.css", nil, false, 404},

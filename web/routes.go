@@ -40,6 +40,8 @@ type Searcher interface {
 // Config is everything the handler needs.
 type Config struct {
 	Searcher Searcher
+	// Programmes are the programmes read from the site; nil means none are known.
+	Programmes Programmes
 	// Ready reports whether an index is open; /readyz answers 503 until it is.
 	Ready    func() bool
 	Logger   *slog.Logger
@@ -114,6 +116,8 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	api.GET("/search", search(s.handle(s.apiSearch))...)
 	api.GET("/models/:id", s.handle(s.apiModel))
 	api.GET("/facets", s.handle(s.apiFacets))
+	api.GET("/programmes", s.handle(s.apiProgrammes))
+	api.GET("/programmes/:id", s.handle(s.apiProgramme))
 	api.GET("/status", s.handle(s.apiStatus))
 
 	if cfg.AdminToken != "" {
@@ -125,6 +129,7 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	r.GET("/", search(s.handle(s.searchPage))...)
 	r.GET("/feed.atom", search(s.handle(s.feed))...)
 	r.GET("/malli/:id", s.handle(s.modelPage))
+	r.GET("/kokonaisuus/:id", s.handle(s.programmePage))
 	// Exports: the whole result set of a search as a file.
 	for path, h := range map[string]func(*gin.Context) error{"/export.csv": s.exportCSV, "/export.xlsx": s.exportXLSX} {
 		r.GET(path, search(s.handle(h))...)

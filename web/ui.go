@@ -29,7 +29,7 @@ const (
 // sidebarFacets are the facets of the search page's sidebar, in order. The region hierarchy is
 // one group: a selected maakunta lists its wellbeing services counties beneath it, a selected
 // county its municipalities.
-var sidebarFacets = []string{"region", "phase", "topic", "target_group", "funder", "year", "created_year", "phenomenon"}
+var sidebarFacets = []string{"region", "phase", "topic", "target_group", "funder", "programme", "year", "created_year", "phenomenon"}
 
 // pageSorts are the orders offered on the page, the default first.
 var pageSorts = []string{"relevance", "modified", "created", "title"}
@@ -71,7 +71,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"safeURL":    isHTTP,
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"search", "model", "error"} {
+	for _, name := range []string{"search", "model", "programme", "error"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web templates: %w", err)

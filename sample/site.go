@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,9 +30,10 @@ const NotAModelSlug = "sivu-siirretty"
 
 // Site serves the sample pages.
 type Site struct {
-	pages  []Page
-	bySlug map[string]*Page
-	tmpl   map[string]*template.Template
+	pages      []Page
+	bySlug     map[string]*Page
+	programmes map[string]*Programme
+	tmpl       map[string]*template.Template
 }
 
 // NewSite loads the embedded pages and templates.
@@ -39,9 +42,16 @@ func NewSite() (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{pages: pages, bySlug: map[string]*Page{}, tmpl: map[string]*template.Template{}}
+	programmes, err := Programmes()
+	if err != nil {
+		return nil, err
+	}
+	s := &Site{pages: pages, bySlug: map[string]*Page{}, programmes: map[string]*Programme{}, tmpl: map[string]*template.Template{}}
 	for i := range pages {
 		s.bySlug[pages[i].Slug] = &pages[i]
+	}
+	for i := range programmes {
+		s.programmes[programmes[i].Slug] = &programmes[i]
 	}
 	funcs := template.FuncMap{
 		"field":      field,
@@ -74,12 +84,14 @@ func (s *Site) Handler() http.Handler {
 	mux.HandleFunc("GET /fi/toimintamalli/{slug}/kehittamisen-polku", s.path)
 	mux.HandleFunc("GET /fi/ajankohtaista/{slug}", s.news)
 	mux.HandleFunc("GET /fi/kokonaisuus/{slug}", s.programme)
+	mux.HandleFunc("GET /fi/kokonaisuus/{slug}/toimintamallit", s.programmeListing)
 	return mux
 }
 
 type view struct {
 	Title, Canonical string
 	Page             *Page
+	Programme        *Programme
 	SummaryLabel     string
 	RegionLabel      string
 	Items            []listItem
@@ -153,7 +165,7 @@ func (s *Site) robots(w http.ResponseWriter, r *http.Request) {
 }
 
 // sitemap lists two in three models (the rest are found through the listing pages), a news
-// item and a programme page, which are not models.
+// item and the programme pages, which are not models.
 func (s *Site) sitemap(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
@@ -170,7 +182,9 @@ func (s *Site) sitemap(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	loc("/fi/ajankohtaista/uusia-toimintamalleja-syksylla", "2024-10-02")
-	loc("/fi/kokonaisuus/tulevaisuuden-sote-keskus", "")
+	for _, slug := range slices.Sorted(maps.Keys(s.programmes)) {
+		loc("/fi/kokonaisuus/"+slug, "")
+	}
 	b.WriteString("</urlset>\n")
 	w.Header().Set("Content-Type", "application/xml")
 	w.Write([]byte(b.String()))
@@ -178,8 +192,8 @@ func (s *Site) sitemap(w http.ResponseWriter, r *http.Request) {
 
 func (s *Site) listing(w http.ResponseWriter, r *http.Request) {
 	items := make([]listItem, 0, len(s.pages)+1)
-	for i, p := range s.pages {
-		items = append(items, listItem{Slug: p.Slug, Title: p.Title, Path: i%5 == 0})
+	for _, p := range s.pages {
+		items = append(items, listItem{Slug: p.Slug, Title: p.Title, Path: len(p.DevelopmentPath) > 0})
 	}
 	items = append(items, listItem{Slug: NotAModelSlug, Title: "Sivu siirretty"})
 	count := (len(items) + PerListingPage - 1) / PerListingPage
@@ -238,11 +252,11 @@ func (s *Site) RenderModelPage(p *Page, base string) ([]byte, error) {
 
 func (s *Site) path(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.bySlug[r.PathValue("slug")]
-	if !ok {
+	if !ok || len(p.DevelopmentPath) == 0 {
 		http.NotFound(w, r)
 		return
 	}
-	s.render(w, r, "pages", "path", view{Title: "Kehittämisen polku", Page: p})
+	s.render(w, r, "pages", "path", view{Title: p.Title + " – Kehittämisen polku", Page: p})
 }
 
 func (s *Site) news(w http.ResponseWriter, r *http.Request) {
@@ -250,7 +264,28 @@ func (s *Site) news(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Site) programme(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "pages", "programme", view{Title: "Tulevaisuuden sosiaali- ja terveyskeskus", Items: s.firstItems(5)})
+	p, ok := s.programmes[r.PathValue("slug")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	s.render(w, r, "pages", "programme", view{Title: p.Name, Programme: p, Canonical: baseURL(r) + "/fi/kokonaisuus/" + p.Slug})
+}
+
+// programmeListing lists a programme's models, as Innokylä's <programme>/toimintamallit does.
+func (s *Site) programmeListing(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.programmes[r.PathValue("slug")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	var items []listItem
+	for _, slug := range p.Models {
+		if m, ok := s.bySlug[slug]; ok {
+			items = append(items, listItem{Slug: slug, Title: m.Title})
+		}
+	}
+	s.render(w, r, "pages", "programme-listing", view{Title: p.Name + " – toimintamallit", Programme: p, Items: items})
 }
 
 func (s *Site) firstItems(n int) []listItem {

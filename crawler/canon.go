@@ -29,6 +29,8 @@ type canonicalizer struct {
 	host   string          // the site's host[:port], lower case, default port dropped
 	hosts  map[string]bool // allowed hosts as hostKey gives them
 	model  *regexp.Regexp  // the profile's practice-model path
+	// programme is the profile's programme path; nil when the profile has none.
+	programme *regexp.Regexp
 }
 
 func newCanonicalizer(site *url.URL, p *extract.Profile) *canonicalizer {
@@ -37,6 +39,8 @@ func newCanonicalizer(site *url.URL, p *extract.Profile) *canonicalizer {
 		host:   normalHost(site.Scheme, site.Host),
 		hosts:  map[string]bool{hostKey(site.Scheme, site.Host): true},
 		model:  p.ModelPath,
+
+		programme: p.ProgrammePath,
 	}
 	for _, h := range p.Hosts {
 		c.hosts[hostKey("", h)] = true
@@ -154,6 +158,12 @@ func (c *canonicalizer) allowed(u *url.URL) bool {
 func (c *canonicalizer) isModel(cu string) bool {
 	u, err := url.Parse(cu)
 	return err == nil && c.model.MatchString(u.Path)
+}
+
+// isProgramme reports whether the canonical URL cu is a programme's page.
+func (c *canonicalizer) isProgramme(cu string) bool {
+	u, err := url.Parse(cu)
+	return err == nil && c.programme != nil && c.programme.MatchString(u.Path)
 }
 
 // normalHost lower-cases host, drops a trailing dot and the scheme's default port.

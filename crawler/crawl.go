@@ -3,8 +3,6 @@ package crawler
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -219,6 +217,10 @@ func (c *Crawler) Refresh(ctx context.Context, full bool, put func(practice.Mode
 		remove:  remove,
 		counts:  map[string]int{},
 		claimed: map[string]bool{},
+
+		programmeURLs: map[string]bool{},
+		progs:         newProgrammes(),
+		paths:         map[string]pathRead{},
 	}
 	for _, k := range []string{"discovered", "fetched", "not_modified", "skipped_lastmod", "failed", "added", "updated", "deleted"} {
 		r.counts[k] = 0
@@ -244,6 +246,13 @@ type run struct {
 	progress Progress
 
 	callMu sync.Mutex // serialises put and remove
+
+	// programmeURLs are the programme pages discovery found; progs what the run knows of
+	// programmes (written before and after the models are visited, read while they are);
+	// paths the development paths read (guarded by mu).
+	programmeURLs map[string]bool
+	progs         *programmes
+	paths         map[string]pathRead
 }
 
 type target struct {
@@ -272,6 +281,9 @@ func (r *run) do(ctx context.Context) error {
 	r.robots = robots
 
 	found, complete := r.discover(ctx)
+	if err := r.crawlProgrammes(ctx, r.programmeURLs, found); err != nil {
+		return err
+	}
 	states, err := r.states()
 	if err != nil {
 		return err
@@ -307,6 +319,11 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
+	if ctx.Err() == nil {
+		if err := r.settleProgrammes(ctx); err != nil {
+			return err
+		}
+	}
 
 	if ctx.Err() != nil {
 		err := fmt.Errorf("crawl %s: %w", c.siteURL(""), context.Cause(ctx))
@@ -468,6 +485,10 @@ func (r *run) process(ctx context.Context, t target) error {
 	case resp.Status == http.StatusNotModified && known:
 		r.count("not_modified")
 		prev.LastSeen, prev.Error = r.c.cfg.Clock.Now(), ""
+		if prev.ModelID != "" {
+			// The page is as it was; its development path or programme may not be.
+			return r.unchangedPage(ctx, log, prev)
+		}
 		return r.save(prev, nil)
 	case resp.Status == http.StatusNotFound || resp.Status == http.StatusGone:
 		return r.gone(ctx, log, t.url, prev, known, resp.Status)
@@ -582,12 +603,21 @@ func (r *run) alias(ctx context.Context, log *slog.Logger, identity string, body
 // to put when it is new or changed (or the run is full). It returns the ID of the model the
 // page now holds, "" when it holds none.
 func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur store.Page, known bool, state store.Page) (string, error) {
-	sum := sha256.Sum256(body)
-	state.ContentHash = hex.EncodeToString(sum[:])
 	old := ""
 	if known {
 		old = cur.ModelID
 	}
+	// A model's development path counts in whether it changed; a page not yet known to be a
+	// model has its path fetched once it reads as one.
+	var path []practice.Section
+	var pathSum string
+	if old != "" {
+		var err error
+		if path, pathSum, err = r.developmentPath(ctx, log, state.URL); err != nil {
+			return "", err
+		}
+	}
+	state.ContentHash = contentHash(body, pathSum, r.member(state.URL))
 	if old != "" && cur.ContentHash == state.ContentHash && !r.full {
 		r.count("unchanged")
 		state.ModelID, state.FetchedAt = old, cur.FetchedAt
@@ -612,7 +642,17 @@ func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur stor
 	for _, v := range rep.UnknownRegions {
 		log.Warn("unknown region", "value", v)
 	}
+	if old == "" {
+		if path, pathSum, err = r.developmentPath(ctx, log, state.URL); err != nil {
+			return "", err
+		}
+		state.ContentHash = contentHash(body, pathSum, r.member(state.URL))
+	}
 	m.FetchedAt = state.FetchedAt
+	if path != nil {
+		m.DevelopmentPath = path
+	}
+	r.linkModel(&m)
 	state.ModelID = m.ID
 	switch {
 	case old == "":
@@ -860,6 +900,10 @@ func (c *Crawler) Models(ctx context.Context, put func(practice.Model) error) er
 	if err != nil {
 		return fmt.Errorf("read crawl state: %w", err)
 	}
+	progs, err := storedProgrammes(c.cfg.Store)
+	if err != nil {
+		return err
+	}
 	for _, p := range pages {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -878,6 +922,10 @@ func (c *Crawler) Models(ctx context.Context, put func(practice.Model) error) er
 			log.Warn("cached page left out", "reason", err.Error())
 			continue
 		}
+		if m.DevelopmentPath, err = c.cachedPath(p.URL); err != nil {
+			return err
+		}
+		progs.link(&m)
 		for _, v := range rep.UnknownRegions {
 			log.Warn("unknown region", "value", v)
 		}

@@ -553,22 +553,24 @@ func TestFirstCrawlFindsExactlyTheModels(t *testing.T) {
 	}
 
 	hits := s.takeHits()
-	for _, never := range []string{pathSecret, pathDevPath, pathNews, pathProgram} {
+	for _, never := range []string{pathSecret, pathNews, pathEmpty + "/kehittamisen-polku"} {
 		if n := len(hitsFor(hits, never)); n != 0 {
 			t.Errorf("%s requested %d times, want never", never, n)
 		}
 	}
-	for _, once := range []string{"/robots.txt", "/sitemap.xml", childSitemap, pathListing, pathListing2, pathA, pathB, pathC, pathD, pathEmpty} {
+	// Each model's development path is asked for once, the programme page in the sitemap too.
+	for _, once := range []string{"/robots.txt", "/sitemap.xml", childSitemap, pathListing, pathListing2, pathA, pathB, pathC, pathD, pathEmpty,
+		pathProgram, pathDevPath, pathB + "/kehittamisen-polku", pathC + "/kehittamisen-polku", pathD + "/kehittamisen-polku"} {
 		if n := len(hitsFor(hits, once)); n != 1 {
 			t.Errorf("%s requested %d times, want once", once, n)
 		}
 	}
-	if len(hits) != 10 {
+	if len(hits) != 15 {
 		var uris []string
 		for _, h := range hits {
 			uris = append(uris, h.uri)
 		}
-		t.Errorf("%d requests, want 10: %q", len(hits), uris)
+		t.Errorf("%d requests, want 15: %q", len(hits), uris)
 	}
 	for _, h := range hits {
 		if h.userAgent != testUserAgent {
@@ -629,8 +631,10 @@ func TestIncrementalCrawlDownloadsNothingUnchanged(t *testing.T) {
 			t.Errorf("%s requested %d times in the second run, want 0", never, n)
 		}
 	}
-	if len(hits) != 7 { // sitemap index and child, two listing pages, C, D, the page without labels
-		t.Errorf("%d requests in the second run, want 7", len(hits))
+	// Sitemap index and child, two listing pages, the programme page, C, D, the page without
+	// labels. C's and D's development paths were not there: not asked again until a full run.
+	if len(hits) != 8 {
+		t.Errorf("%d requests in the second run, want 8", len(hits))
 	}
 	if n := len(cachedModels(t, c)); n != 4 {
 		t.Errorf("after a 304 crawl the cache has %d models, want 4", n)

@@ -101,15 +101,19 @@ func (r *run) sitemap(ctx context.Context, u string, found map[string]time.Time)
 			found[e.url] = e.lastmod
 		}
 	}
+	for _, u := range sm.programmes {
+		r.programmeURLs[u] = true
+	}
 	return sm.children, nil
 }
 
 // sitemapFile is what one sitemap or sitemap index holds for us.
 type sitemapFile struct {
-	models   []target // canonical practice-model URLs, with lastmod where it could be read
-	children []string // canonical URLs of child sitemaps (an index)
-	offSite  []string // child sitemaps on other sites, ignored
-	extra    int      // <url> entries beyond the protocol's 50,000, ignored
+	models     []target // canonical practice-model URLs, with lastmod where it could be read
+	programmes []string // canonical URLs of programme pages
+	children   []string // canonical URLs of child sitemaps (an index)
+	offSite    []string // child sitemaps on other sites, ignored
+	extra      int      // <url> entries beyond the protocol's 50,000, ignored
 }
 
 // parseSitemap reads a sitemap or a sitemap index (XML, already decompressed). Entries
@@ -137,6 +141,9 @@ func parseSitemap(doc []byte, canon *canonicalizer) (sitemapFile, error) {
 	}
 	for _, e := range sm.URLs {
 		cu, ok := canon.canon(e.Loc)
+		if ok && canon.isProgramme(cu) {
+			f.programmes = append(f.programmes, cu)
+		}
 		if !ok || !canon.isModel(cu) {
 			continue
 		}

@@ -77,39 +77,29 @@ func read(pageURL string, blocks []block, p *Profile, plain bool) (practice.Mode
 	if p == nil {
 		p = Innokyla()
 	}
-	type match struct {
-		label *Label
-		name  string
-	}
-	labels := map[string]match{}
-	for i := range p.Labels {
-		for _, n := range p.Labels[i].Names {
-			labels[labelKey(n)] = match{&p.Labels[i], n}
-		}
-	}
-	lookup := func(b block) (*Label, string) {
-		if strings.Contains(b.Text, "\n") {
-			return nil, ""
-		}
-		m := labels[labelKey(b.Text)]
-		return m.label, m.name
-	}
-
+	lookup := labelLookup(p.Labels)
+	blocks = splitLabelLines(blocks, lookup)
 	fields := readFields(blocks, lookup)
 	m, rep := buildModel(fields, plain)
 	resolveLinks(pageURL, m.Links)
+	if href := m.Programme.URL; href != "" {
+		m.Programme.URL = ""
+		if ref, ok := ProgrammeRef(pageURL, href, m.Programme.Name, p); ok {
+			m.Programme = ref
+		}
+	}
 	m.URL = pageURL
-	m.ID, m.Lang = modelIdentity(pageURL, p)
+	m.ID, m.Lang = identity(pageURL, p.ModelPath)
 	if m.ID == "" {
 		rep.NotUnderstood = append(rep.NotUnderstood, "URL: "+pageURL+" is not a model page of "+p.Name)
 	}
-	if m.Title == "" {
-		for _, b := range blocks {
-			if l, _ := lookup(b); b.Level == 1 && l == nil {
-				m.Title = oneLine(b.Text)
-				break
-			}
+	// A rendering that follows Toimintamallin nimi straight with the short description has
+	// the name in its h1 only.
+	if h1 := pageTitle(blocks, lookup); m.Title == "" || h1 != "" && isParagraph(m.Title) && m.Title != h1 {
+		if m.Title != "" && m.Summary == "" {
+			m.Summary = m.Title
 		}
+		m.Title = h1
 	}
 
 	rep.optional = map[string]bool{}
@@ -226,16 +216,14 @@ func buildModel(fields []*labelField, plain bool) (practice.Model, Report) {
 		switch l.Kind {
 		case KindText:
 			setText(&m, l.Field, joinBlocks(f.blocks))
+			if l.Field == FieldProgramme {
+				m.Programme.URL = firstHref(f.blocks) // resolved by read
+			}
 		case KindList:
 			setList(&m, l.Field, capValues(f, listValues(f.blocks, l)))
 		case KindDate:
-			text := oneLine(joinBlocks(f.blocks))
-			s := datePattern.FindString(text)
-			if s == "" {
-				s = text
-			}
-			d, err := practice.ParseDate(s)
-			if err != nil {
+			d, text, ok := readDate(f.blocks)
+			if !ok {
 				notUnderstood(f, text)
 				break
 			}
@@ -271,7 +259,7 @@ func buildModel(fields []*labelField, plain bool) (practice.Model, Report) {
 			}
 			setList(&m, l.Field, capValues(f, dedupe(values)))
 		case KindLinks:
-			m.Links = readLinks(f.blocks, l)
+			m.Links, m.Images = readLinks(f.blocks, l)
 			if len(m.Links) > maxValues {
 				notUnderstood(f, fmt.Sprintf("%d more links ignored", len(m.Links)-maxValues))
 				m.Links = m.Links[:maxValues]
@@ -289,13 +277,7 @@ func buildModel(fields []*labelField, plain bool) (practice.Model, Report) {
 			*s = []string{}
 		}
 	}
-	if m.Sections == nil {
-		m.Sections = []practice.Section{}
-	}
-	if m.Links == nil {
-		m.Links = []practice.Link{}
-	}
-	return m, rep
+	return m.WithEmptyLists(), rep
 }
 
 func joinBlocks(blocks []block) string {
@@ -322,8 +304,12 @@ func listValues(blocks []block, l *Label) []string {
 	return dedupe(values)
 }
 
-func readLinks(blocks []block, l *Label) []practice.Link {
-	var out []practice.Link
+// readLinks reads the attachments: every <a> is a link, else each value is a link's title;
+// an image, written "Kuva", its alt text, "Kuvateksti" and its caption (either may be
+// missing), is one image with its caption, not links.
+func readLinks(blocks []block, l *Label) ([]practice.Link, []practice.Image) {
+	var links []practice.Link
+	var images []practice.Image
 	seen := map[practice.Link]bool{}
 	add := func(title, href string) {
 		link := practice.Link{Title: title, URL: href}
@@ -331,20 +317,166 @@ func readLinks(blocks []block, l *Label) []practice.Link {
 			return
 		}
 		seen[link] = true
-		out = append(out, link)
+		links = append(links, link)
 	}
+	// next is what the value after a marker is: the image's alt text after "Kuva", its
+	// caption after "Kuvateksti"; open says the last image may still get a caption.
+	const (
+		none = iota
+		alt
+		caption
+	)
+	next, open := none, false
 	for _, b := range blocks {
-		if len(b.Anchors) == 0 {
-			for _, v := range strings.Split(b.Text, "\n\n") {
-				add(oneLine(v), "")
+		for _, v := range strings.Split(b.Text, "\n\n") {
+			v = oneLine(v)
+			switch {
+			case v == "":
+				continue
+			case strings.EqualFold(v, imageMarker):
+				images = append(images, practice.Image{})
+				next, open = alt, true
+				continue
+			case strings.EqualFold(v, captionMarker):
+				if !open {
+					images = append(images, practice.Image{})
+				}
+				next, open = caption, false
+				continue
 			}
-			continue
+			if next != none && !isAnchor(b, v) {
+				img := &images[len(images)-1]
+				if next == alt {
+					img.Alt = v
+				} else {
+					img.Caption = v
+				}
+				next = none
+				continue
+			}
+			next, open = none, false
+			if len(b.Anchors) == 0 {
+				add(v, "")
+			}
 		}
 		for _, a := range b.Anchors {
 			add(a.Text, a.Href)
 		}
 	}
+	return links, images
+}
+
+// isAnchor reports whether text v is the text of one of the block's links.
+func isAnchor(b block, v string) bool {
+	for _, a := range b.Anchors {
+		if a.Text == v {
+			return true
+		}
+	}
+	return false
+}
+
+// firstHref is the address of the first link among the blocks.
+func firstHref(blocks []block) string {
+	for _, b := range blocks {
+		for _, a := range b.Anchors {
+			if a.Href != "" {
+				return a.Href
+			}
+		}
+	}
+	return ""
+}
+
+// readDate reads a date value such as "6.6.2023 klo 12.00"; text is the value as one line.
+func readDate(blocks []block) (d practice.Date, text string, ok bool) {
+	text = oneLine(joinBlocks(blocks))
+	s := datePattern.FindString(text)
+	if s == "" {
+		s = text
+	}
+	d, err := practice.ParseDate(s)
+	return d, text, err == nil
+}
+
+// labelLookup returns the function that tells which of labels a block is, by its text.
+func labelLookup(labels []Label) func(block) (*Label, string) {
+	type match struct {
+		label *Label
+		name  string
+	}
+	byKey := map[string]match{}
+	for i := range labels {
+		for _, n := range labels[i].Names {
+			byKey[labelKey(n)] = match{&labels[i], n}
+		}
+	}
+	return func(b block) (*Label, string) {
+		if strings.Contains(b.Text, "\n") {
+			return nil, ""
+		}
+		m := byKey[labelKey(b.Text)]
+		return m.label, m.name
+	}
+}
+
+// splitLabelLines breaks a block holding labels among its lines (a rendering with single line
+// breaks between everything, as <br>s in one element) into a block a line, so that its
+// labels stand on lines of their own as elsewhere.
+func splitLabelLines(blocks []block, lookup func(block) (*Label, string)) []block {
+	var out []block
+	for _, b := range blocks {
+		if !strings.Contains(b.Text, "\n") {
+			out = append(out, b)
+			continue
+		}
+		lines := strings.Split(b.Text, "\n")
+		labelled := false
+		for _, line := range lines {
+			if l, _ := lookup(block{Text: line}); l != nil {
+				labelled = true
+				break
+			}
+		}
+		if !labelled {
+			out = append(out, b)
+			continue
+		}
+		for _, line := range lines {
+			if line = strings.TrimSpace(line); line != "" {
+				out = append(out, block{Text: line, Anchors: anchorsIn(b.Anchors, line)})
+			}
+		}
+	}
 	return out
+}
+
+// anchorsIn are those of anchors whose text stands in line.
+func anchorsIn(anchors []anchor, line string) []anchor {
+	var out []anchor
+	for _, a := range anchors {
+		if strings.Contains(line, a.Text) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// pageTitle is the page's first level 1 heading that is not a label, "" when it has none.
+func pageTitle(blocks []block, lookup func(block) (*Label, string)) string {
+	for _, b := range blocks {
+		if l, _ := lookup(b); b.Level == 1 && l == nil {
+			return oneLine(b.Text)
+		}
+	}
+	return ""
+}
+
+// isParagraph reports whether a title value is in fact running text: several sentences, or
+// one sentence longer than a name is.
+func isParagraph(s string) bool {
+	sentences := strings.Count(s, ". ") + strings.Count(s, "! ") + strings.Count(s, "? ")
+	return sentences >= 1 && strings.HasSuffix(s, ".") || utf8.RuneCountInString(s) > 200
 }
 
 func setText(m *practice.Model, f Field, s string) {
@@ -375,31 +507,6 @@ func setList(m *practice.Model, f Field, values []string) {
 	case FieldTargetGroups:
 		m.TargetGroups = values
 	}
-}
-
-// modelIdentity returns a model's ID and language from its URL path: the slug for Finnish pages,
-// "<slug>--<lang>" for others. The ID is empty when the path is not a model path.
-func modelIdentity(pageURL string, p *Profile) (id, lang string) {
-	lang = "fi"
-	u, err := url.Parse(pageURL)
-	if err != nil || p.ModelPath == nil {
-		return "", lang
-	}
-	match := p.ModelPath.FindStringSubmatch(u.Path)
-	if match == nil {
-		return "", lang
-	}
-	slug := ""
-	if i := p.ModelPath.SubexpIndex("slug"); i >= 0 {
-		slug = match[i]
-	}
-	if i := p.ModelPath.SubexpIndex("lang"); i >= 0 && match[i] != "" {
-		lang = match[i]
-	}
-	if slug == "" || lang == "fi" {
-		return slug, lang
-	}
-	return slug + "--" + lang, lang
 }
 
 // resolveLinks makes the links' URLs absolute against the page; a URL that is not http(s) is

@@ -79,8 +79,9 @@ func TestExtractTextReadsTheSeedPages(t *testing.T) {
 			wantText(t, "modified", m.Modified.String(), "2023-05-03")
 			wantText(t, "phase", m.Phase, "Valmis")
 			wantList(t, "authors", m.Authors, "Maija Leskinen")
-			if !slices.Contains(linkTitles(m), "Lastensuojelun monitoimijaisen verkoston päihdepalveluiden posteri") {
-				t.Errorf("links = %q, want the poster", linkTitles(m))
+			// "Kuva" and its alt text: an image, not a link
+			if want := []practice.Image{{Alt: "Lastensuojelun monitoimijaisen verkoston päihdepalveluiden posteri"}}; !slices.Equal(m.Images, want) || len(m.Links) != 0 {
+				t.Errorf("images = %+v, links = %q; want the poster as the one image and no links", m.Images, linkTitles(m))
 			}
 			for _, h := range []string{"Arvioinnin tulokset tiivistettynä", "Vinkit toimintamallin soveltajille"} {
 				if !slices.Contains(sectionHeadings(m), h) {

@@ -24,6 +24,12 @@ const (
 	FieldSections     Field = "sections"
 	FieldLinks        Field = "links"
 	FieldProgramme    Field = "programme"
+	// Fields of a programme's page (practice.Programme).
+	FieldName         Field = "name"
+	FieldPurpose      Field = "purpose"
+	FieldPeriod       Field = "period"
+	FieldActors       Field = "actors"
+	FieldOrganisation Field = "organisation"
 )
 
 // Kind says how a label's values are read.
@@ -50,6 +56,9 @@ const (
 	KindSkip
 	// KindTab is a tab header: not content, it only ends the field before it.
 	KindTab
+	// KindPersonal is a person's contact detail (a name, an e-mail address): read past, never
+	// kept.
+	KindPersonal
 )
 
 // Label is one labelled field of a site's pages.
@@ -71,7 +80,9 @@ type Label struct {
 }
 
 // content reports whether the label's values go into the model.
-func (l *Label) content() bool { return l.Kind != KindSkip && l.Kind != KindTab }
+func (l *Label) content() bool {
+	return l.Kind != KindSkip && l.Kind != KindTab && l.Kind != KindPersonal
+}
 
 // innokylaLabels returns the labels of Innokylä's practice-model pages (SPEC §2), in page
 // order: a new table each time, so that a profile changed by its user changes no other.
@@ -83,7 +94,7 @@ func innokylaLabels() []Label {
 		{Names: []string{"Paikkakunta, maakunta tai hyvinvointialue", "Paikkakunta tai maakunta"}, Field: FieldRegions, Kind: KindList, Core: true},
 		{Names: []string{"Toimintamallin rahoittaja"}, Field: FieldFunders, Kind: KindList},
 		{Names: []string{"Toimintamallin kokonaisuus"}, Field: FieldProgramme, Kind: KindText, Optional: true},
-		{Names: []string{"Liitteet ja linkit"}, Field: FieldLinks, Kind: KindLinks, Optional: true, NotContent: []string{"Kuva"}},
+		{Names: []string{"Liitteet ja linkit"}, Field: FieldLinks, Kind: KindLinks, Optional: true, NotContent: []string{imageMarker, captionMarker}},
 		{Names: []string{"Tekijä"}, Field: FieldAuthors, Kind: KindList, Optional: true},
 		{Names: []string{"Luotu"}, Field: FieldCreated, Kind: KindDate},
 		{Names: []string{"Viimeksi muokattu"}, Field: FieldModified, Kind: KindDate},
@@ -100,5 +111,31 @@ func innokylaLabels() []Label {
 		{Names: []string{"Kohderyhmä"}, Field: FieldTargetGroups, Kind: KindTaxonomy, Vocabulary: practice.TargetGroups()},
 		{Names: []string{"Perustiedot"}, Kind: KindTab},
 		{Names: []string{"Toimintamallin kuvaus"}, Kind: KindTab},
+	}
+}
+
+// The markers of an image among a model's attachments: "Kuva", its alt text, then "Kuvateksti"
+// and its caption.
+const (
+	imageMarker   = "Kuva"
+	captionMarker = "Kuvateksti"
+)
+
+// innokylaProgrammeLabels returns the labels of Innokylä's programme pages, in page order, a
+// new table each time. The contact person's name and e-mail are personal and never kept; the
+// organisation is.
+func innokylaProgrammeLabels() []Label {
+	return []Label{
+		{Names: []string{"Kokonaisuuden nimi"}, Field: FieldName, Kind: KindText, Core: true},
+		{Names: []string{"Lyhyt kuvaus", "Kokonaisuuden lyhyt kuvaus"}, Field: FieldSummary, Kind: KindText, Core: true},
+		{Names: []string{"Kokonaisuuden tarkoitus ja tavoitteet"}, Field: FieldPurpose, Kind: KindText, Optional: true},
+		{Names: []string{"Toimiaika"}, Field: FieldPeriod, Kind: KindText, Optional: true},
+		{Names: []string{"Toimijat"}, Field: FieldActors, Kind: KindList, Optional: true},
+		{Names: []string{"Rahoittaja"}, Field: FieldFunders, Kind: KindList, Optional: true},
+		{Names: []string{"Yhteyshenkilön nimi"}, Kind: KindPersonal},
+		{Names: []string{"Yhteyshenkilön sähköposti", "Sähköposti"}, Kind: KindPersonal},
+		{Names: []string{"Yhteyshenkilön organisaatio"}, Field: FieldOrganisation, Kind: KindText, Optional: true},
+		{Names: []string{"Luotu"}, Field: FieldCreated, Kind: KindDate},
+		{Names: []string{"Viimeksi muokattu"}, Field: FieldModified, Kind: KindDate},
 	}
 }

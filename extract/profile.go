@@ -15,6 +15,20 @@ type Profile struct {
 	ListingPaths []string
 	// Labels is the label table used by extraction.
 	Labels []Label
+	// ProgrammePath matches the path of a programme's page (toimintamallin kokonaisuus); its
+	// named groups "lang" and "slug" make the programme's identity. ProgrammeListing is the
+	// path, below a programme's, of the listing of its models. ProgrammeLabels are the labels
+	// of a programme's page.
+	ProgrammePath    *regexp.Regexp
+	ProgrammeListing string
+	ProgrammeLabels  []Label
+	// PathPage is the path, below a model's, of its development-path sub-page, and
+	// PathHeadings the headings its sections are known to have: in a text rendering a line
+	// that is one of them starts a section even without "**". PathNoise are lines of such a
+	// page that are not content (its tabs).
+	PathPage     string
+	PathHeadings []string
+	PathNoise    []string
 }
 
 // Innokyla is the built-in profile of innokyla.fi.
@@ -25,5 +39,15 @@ func Innokyla() *Profile {
 		ModelPath:    regexp.MustCompile(`^/(?P<lang>fi|sv|en)/toimintamalli/(?P<slug>[a-z0-9][a-z0-9-]{0,254})/?$`),
 		ListingPaths: []string{"/fi/toimintamallit"},
 		Labels:       innokylaLabels(),
+
+		ProgrammePath:    regexp.MustCompile(`^/(?P<lang>fi|sv|en)/kokonaisuus/(?P<slug>[a-z0-9][a-z0-9-]{0,254})/?$`),
+		ProgrammeListing: "/toimintamallit",
+		ProgrammeLabels:  innokylaProgrammeLabels(),
+
+		PathPage: "/kehittamisen-polku",
+		PathHeadings: []string{"Lähtötilanne ja strategiset liittymäkohdat", "Kehitystyön lähtökohtana olevat tarpeet",
+			"Kehittäjäjoukon kokoaminen ja yhteiskehittäminen", "Tavoiteltu muutos", "Muutoksen mittaaminen",
+			"Toimintaympäristö", "Ratkaisun perusidea"},
+		PathNoise: []string{"Kehittämisen polku", "Toimintamallin kuvaus", "Perustiedot"},
 	}
 }

@@ -98,7 +98,7 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	metrics := web.NewMetrics(a.index)
 	var rebuilding atomic.Bool
 	wcfg := web.Config{
-		Searcher: a.searcher, Ready: func() bool { return a.index.Generation() != "" && !rebuilding.Load() },
+		Searcher: a.searcher, Programmes: storedProgrammes{a.store}, Ready: func() bool { return a.index.Generation() != "" && !rebuilding.Load() },
 		Logger: a.log, Version: version, Analyzer: analyzerName(), Metrics: metrics,
 		SearchRate: cfg.SearchRate, SearchBurst: cfg.SearchBurst,
 		LastReindex: a.lastJob,

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -223,53 +222,11 @@ func runInspect(ctx context.Context, args, env []string, stdout, stderr io.Write
 		return fmt.Errorf("%w: inspect takes one URL or file", errUsage)
 	}
 	var out bytes.Buffer
-	err := inspect(ctx, fs.Arg(0), userAgent(cfg.ContactURL), &out)
+	err := inspect(ctx, &out, fs.Arg(0), userAgent(cfg.ContactURL), extract.Innokyla())
 	if _, werr := io.WriteString(stdout, terminalText(out.String())); werr != nil && err == nil {
 		err = werr
 	}
 	return err
-}
-
-// inspect writes what extraction reads from one page (a URL or a file) to out.
-func inspect(ctx context.Context, target, ua string, out io.Writer) error {
-	profile := extract.Innokyla()
-	var (
-		m      practice.Model
-		report extract.Report
-		err    error
-	)
-	switch {
-	case strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://"):
-		body, err := fetchOne(ctx, target, ua)
-		if err != nil {
-			return err
-		}
-		m, report, err = extract.HTML(target, body, profile)
-		if err != nil {
-			report.WriteTo(out)
-			return err
-		}
-	default:
-		b, rerr := os.ReadFile(target)
-		if rerr != nil {
-			return rerr
-		}
-		pageURL := "file://" + target
-		if strings.HasSuffix(target, ".txt") {
-			m, report, err = extract.Text(pageURL, string(b), profile)
-		} else {
-			m, report, err = extract.HTML(pageURL, b, profile)
-		}
-	}
-	report.WriteTo(out)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(out, "\nDocument:")
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(m.WithEmptyLists())
 }
 
 // terminalText is s without the control and bidi formatting characters (practice.IsControl)

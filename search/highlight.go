@@ -46,6 +46,7 @@ type span struct{ start, end int }
 // highlight makes the highlights of model m from where the query matched it.
 func highlight(m practice.Model, locs []indexer.Location) Highlights {
 	var title, summary []span
+	// By place among the model's sections followed by its development path's.
 	sections := map[int][]span{}
 	for _, l := range locs {
 		s := span{l.Start, l.End}
@@ -56,6 +57,9 @@ func highlight(m practice.Model, locs []indexer.Location) Highlights {
 			summary = append(summary, s)
 		case of(l.Field, indexer.FieldSections):
 			sections[l.Element] = append(sections[l.Element], s)
+		case of(l.Field, indexer.FieldDevelopmentPath):
+			i := len(m.Sections) + l.Element
+			sections[i] = append(sections[i], s)
 		}
 	}
 	var h Highlights
@@ -70,12 +74,13 @@ func highlight(m practice.Model, locs []indexer.Location) Highlights {
 		index, marks int
 	}
 	var frags []sectionFrag
+	texts := append(slices.Clip(m.Sections), m.DevelopmentPath...)
 	for i, spans := range sections {
-		if i < 0 || i >= len(m.Sections) {
+		if i < 0 || i >= len(texts) {
 			continue
 		}
-		if f, n := fragment(m.Sections[i].Text, spans, fragmentWidth); n > 0 {
-			frags = append(frags, sectionFrag{SectionFragment{escape(m.Sections[i].Heading), f}, i, n})
+		if f, n := fragment(texts[i].Text, spans, fragmentWidth); n > 0 {
+			frags = append(frags, sectionFrag{SectionFragment{escape(texts[i].Heading), f}, i, n})
 		}
 	}
 	// The sections with the most matches first, then in page order.
@@ -98,8 +103,8 @@ func of(field, f string) bool {
 }
 
 // highlightQuery keeps of q the leaves that search the fields highlights come from (title,
-// summary, sections), OR-ed: where they match in a hit is what is marked. Excluded words are
-// left out. A compound word's parts query (the one boolean below the top, see partsQuery)
+// summary, sections, development path), OR-ed: where they match in a hit is what is marked.
+// Excluded words are left out. A compound word's parts query (the one boolean below the top, see partsQuery)
 // stays whole, so its parts are marked only in texts that lack the word itself. nil when no
 // leaf searches those fields. Asking bleve for the locations of these leaves alone costs a
 // fraction of asking for the whole query's.
@@ -128,9 +133,9 @@ func highlightQuery(q query.Query) query.Query {
 			}
 		case query.FieldableQuery:
 			switch f := sub.Field(); {
-			case f == indexer.FieldTitle || f == indexer.FieldSummary || f == indexer.FieldSections:
+			case f == indexer.FieldTitle || f == indexer.FieldSummary || f == indexer.FieldSections || f == indexer.FieldDevelopmentPath:
 				leaves = append(leaves, sub)
-			case of(f, indexer.FieldTitle) || of(f, indexer.FieldSummary) || of(f, indexer.FieldSections):
+			case of(f, indexer.FieldTitle) || of(f, indexer.FieldSummary) || of(f, indexer.FieldSections) || of(f, indexer.FieldDevelopmentPath):
 				others = append(others, sub)
 			}
 		}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mallihaku/mallihaku/practice"
@@ -26,6 +27,11 @@ func TestAWordOnlyInTheDevelopmentPathFindsItsModel(t *testing.T) {
 		res := mustSearch(t, s, Request{Query: q})
 		if ids := hitIDs(res); !slices.Equal(ids, []string{"polku"}) {
 			t.Errorf("%q found %v, want the one model whose development path has it", q, ids)
+			continue
+		}
+		frags := res.Hits[0].Highlights.Sections
+		if len(frags) != 1 || frags[0].Heading != "Kehittäjäjoukon kokoaminen ja yhteiskehittäminen" || !strings.Contains(frags[0].Fragment, "<mark>") {
+			t.Errorf("%q: fragments %+v, want the path's section with the word marked", q, frags)
 		}
 	}
 }

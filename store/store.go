@@ -60,10 +60,8 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // Page is what the crawler remembers of one canonical URL between runs.
 type Page struct {
-	URL     string `json:"url"`
-	ModelID string `json:"model_id,omitempty"`
-	// ProgrammeID is set on a programme's page: it holds that programme, not a model.
-	ProgrammeID  string    `json:"programme_id,omitempty"`
+	URL          string    `json:"url"`
+	ModelID      string    `json:"model_id,omitempty"`
 	ETag         string    `json:"etag,omitempty"`
 	LastModified string    `json:"last_modified,omitempty"`
 	ContentHash  string    `json:"content_hash,omitempty"`

@@ -54,9 +54,9 @@ func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config))
 		return nil, err
 	}
 	a := &app{log: log, store: st, index: ix, searcher: search.NewSearcher(ix), metrics: web.NewMetrics(ix)}
-	rcfg := reindex.Config{Index: ix, Store: st, Logger: log, OnDone: a.metrics.JobDone, Warm: a.searcher.Warm,
-		IncrementalSchedule: incremental, FullSchedule: full, Jitter: cfg.Jitter}
-	if cfg.Site != "" {
+	rcfg := reindex.Config{Index: ix, Store: st, Logger: log, OnDone: a.metrics.JobDone, Warm: a.searcher.Warm}
+	if cfg.Site != "" { // without a site there is nothing to reindex, on a schedule or not
+		rcfg.IncrementalSchedule, rcfg.FullSchedule, rcfg.Jitter = incremental, full, cfg.Jitter
 		ccfg := crawler.Config{
 			Site: cfg.Site, Profile: extract.Innokyla(), Store: st, UserAgent: userAgent(cfg.ContactURL),
 			Rate: cfg.Rate, Concurrency: cfg.Concurrency, MaxPages: cfg.MaxPages, Logger: log,

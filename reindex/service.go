@@ -86,6 +86,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Index == nil || cfg.Store == nil {
 		return nil, errors.New("reindex: Config needs an Index and a Store")
 	}
+	if cfg.Source == nil && (cfg.IncrementalSchedule.sched != nil || cfg.FullSchedule.sched != nil) {
+		return nil, errors.New("reindex: a schedule needs a Source to reindex from")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -137,9 +140,6 @@ func (s *Service) Run(ctx context.Context) error {
 	}{{Incremental, s.cfg.IncrementalSchedule}, {Full, s.cfg.FullSchedule}} {
 		if j.sched.sched == nil {
 			continue
-		}
-		if s.cfg.Source == nil {
-			return errors.New("reindex: a schedule needs a Source")
 		}
 		g.Go(func() error { s.schedule(ctx, j.mode, j.sched); return nil })
 	}
@@ -458,6 +458,9 @@ func (s *Service) Adopt(ctx context.Context, dir string) (gen string, err error)
 	}
 	return gen, err
 }
+
+// Started is closed once Run accepts background jobs (Start fails with ErrStopped before).
+func (s *Service) Started() <-chan struct{} { return s.up }
 
 // Recent returns up to limit jobs of the history, newest first.
 func (s *Service) Recent(limit int) ([]Job, error) { return s.hist.recent(limit) }

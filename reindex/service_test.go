@@ -112,7 +112,7 @@ func running(t *testing.T, s *Service) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	<-s.up
+	<-s.Started()
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {

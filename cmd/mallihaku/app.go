@@ -125,6 +125,13 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.reindex.Run(ctx) })
-	g.Go(func() error { return serveHTTP(ctx, cfg.Addr, h, stdout) })
+	g.Go(func() error {
+		select { // the admin route starts jobs in Run: it must be up first
+		case <-a.reindex.Started():
+		case <-ctx.Done():
+			return nil
+		}
+		return serveHTTP(ctx, cfg.Addr, h, stdout)
+	})
 	return g.Wait()
 }

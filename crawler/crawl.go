@@ -17,6 +17,7 @@ import (
 
 	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/store"
 )
 
@@ -205,7 +206,7 @@ func (c *Crawler) siteURL(path string) string {
 // unavailable (ErrRobotsUnavailable), the site failing (ErrTooManyFailures), a Retry-After
 // beyond an hour (ErrPaused), the page budget reached (ErrBudget), ctx done, or a store, put
 // or remove failure.
-func (c *Crawler) Refresh(ctx context.Context, full bool, put func(practice.Model) error, remove func(id string) error) (map[string]int, error) {
+func (c *Crawler) Refresh(ctx context.Context, full bool, put func(practice.Model) error, remove func(id string) error) (reindex.Counts, error) {
 	if !c.running.TryLock() {
 		return nil, ErrBusy
 	}
@@ -215,14 +216,14 @@ func (c *Crawler) Refresh(ctx context.Context, full bool, put func(practice.Mode
 		full:    full,
 		put:     put,
 		remove:  remove,
-		counts:  map[string]int{},
+		counts:  reindex.Counts{},
 		claimed: map[string]bool{},
 
 		programmeURLs: map[string]bool{},
 		progs:         newProgrammes(),
 		paths:         map[string]pathRead{},
 	}
-	for _, k := range []string{"discovered", "fetched", "not_modified", "skipped_lastmod", "failed", "added", "updated", "deleted"} {
+	for _, k := range []reindex.Count{reindex.Discovered, reindex.Fetched, reindex.NotModified, reindex.SkippedLastmod, reindex.PagesFailed, reindex.Added, reindex.Updated, reindex.Deleted} {
 		r.counts[k] = 0
 	}
 	err := r.do(ctx)
@@ -239,7 +240,7 @@ type run struct {
 	fetch  *fetcher
 
 	mu       sync.Mutex // guards the fields below
-	counts   map[string]int
+	counts   reindex.Counts
 	claimed  map[string]bool // canonical URLs visited in this run
 	spent    int             // requests against the budget
 	overrun  bool            // the budget stopped some request
@@ -291,7 +292,7 @@ func (r *run) do(ctx context.Context) error {
 	complete = r.plausible(found, states, complete)
 	targets, missing := r.plan(found, states, complete)
 	r.mu.Lock()
-	r.counts["discovered"] = len(found)
+	r.counts[reindex.Discovered] = len(found)
 	r.progress.Discovered, r.progress.Total = len(found), len(targets)
 	r.mu.Unlock()
 	c.cfg.Logger.Info("discovery done", "discovered", len(found), "to_visit", len(targets), "complete", complete)
@@ -462,8 +463,8 @@ func (r *run) process(ctx context.Context, t target) error {
 		return fmt.Errorf("read state of %s: %w", t.url, err)
 	}
 	if r.unchangedByLastmod(t, prev, known) { // its state stays as it is: no write per page
-		r.count("skipped_lastmod")
-		r.count("skipped")
+		r.count(reindex.SkippedLastmod)
+		r.count(reindex.PagesSkipped)
 		log.Debug("page skipped", "reason", "sitemap lastmod older than our last fetch", "lastmod", t.lastmod)
 		return nil
 	}
@@ -483,7 +484,7 @@ func (r *run) process(ctx context.Context, t target) error {
 	}
 	switch {
 	case resp.Status == http.StatusNotModified && known:
-		r.count("not_modified")
+		r.count(reindex.NotModified)
 		prev.LastSeen, prev.Error = r.c.cfg.Clock.Now(), ""
 		if prev.ModelID != "" {
 			// The page is as it was; its development path or programme may not be.
@@ -497,7 +498,7 @@ func (r *run) process(ctx context.Context, t target) error {
 	case resp.Truncated:
 		return r.fail(log, t.url, prev, known, fmt.Errorf("%w (over %d bytes)", ErrTooLarge, r.c.cfg.MaxBody))
 	}
-	r.count("fetched")
+	r.count(reindex.Fetched)
 	return r.page(ctx, log, t.url, prev, known, resp)
 }
 
@@ -619,7 +620,7 @@ func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur stor
 	}
 	state.ContentHash = contentHash(body, pathSum, r.member(state.URL))
 	if old != "" && cur.ContentHash == state.ContentHash && !r.full {
-		r.count("unchanged")
+		r.count(reindex.Unchanged)
 		state.ModelID, state.FetchedAt = old, cur.FetchedAt
 		return old, r.save(state, nil)
 	}
@@ -656,11 +657,11 @@ func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur stor
 	state.ModelID = m.ID
 	switch {
 	case old == "":
-		r.count("added")
+		r.count(reindex.Added)
 	case cur.ContentHash != state.ContentHash:
-		r.count("updated")
+		r.count(reindex.Updated)
 	default:
-		r.count("unchanged")
+		r.count(reindex.Unchanged)
 	}
 	if r.put != nil {
 		if err := r.call(ctx, func() error { return r.put(m) }); err != nil {
@@ -721,7 +722,7 @@ func (r *run) drop(ctx context.Context, log *slog.Logger, id string) error {
 		}
 	}
 	log.Info("model removed", "id", id)
-	r.count("deleted")
+	r.count(reindex.Deleted)
 	return nil
 }
 
@@ -730,8 +731,8 @@ func (r *run) fail(log *slog.Logger, u string, prev store.Page, known bool, err 
 	reason := failReason(err)
 	log.Warn("page failed, old version kept", "reason", reason, "err", err)
 	r.mu.Lock()
-	r.counts["failed"]++
-	r.counts["failed_"+reason]++
+	r.counts[reindex.PagesFailed]++
+	r.counts[reindex.FailedBecause(reason)]++
 	r.progress.Failed++
 	r.mu.Unlock()
 	if !known {
@@ -762,8 +763,8 @@ func failReason(err error) string {
 func (r *run) skip(log *slog.Logger, key, reason string) {
 	log.Info("page skipped", "reason", reason)
 	r.mu.Lock()
-	r.counts["skipped"]++
-	r.counts["skipped_"+key]++
+	r.counts[reindex.PagesSkipped]++
+	r.counts[reindex.SkippedBecause(key)]++
 	r.progress.Skipped++
 	r.mu.Unlock()
 }
@@ -853,14 +854,14 @@ func (r *run) spend() bool {
 	return true
 }
 
-func (r *run) count(key string) {
+func (r *run) count(key reindex.Count) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.counts[key]++
 	switch key {
-	case "fetched":
+	case reindex.Fetched:
 		r.progress.Fetched++
-	case "not_modified":
+	case reindex.NotModified:
 		r.progress.NotModified++
 	}
 }
@@ -876,10 +877,10 @@ func (r *run) done(u string) {
 	}
 }
 
-func (r *run) snapshot() map[string]int {
+func (r *run) snapshot() reindex.Counts {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make(map[string]int, len(r.counts))
+	out := make(reindex.Counts, len(r.counts))
 	for k, v := range r.counts {
 		out[k] = v
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/store"
 )
 
@@ -480,7 +481,7 @@ func (k *sink) urls() []string {
 	return us
 }
 
-func refresh(t *testing.T, c *Crawler, full bool) (*sink, map[string]int) {
+func refresh(t *testing.T, c *Crawler, full bool) (*sink, reindex.Counts) {
 	t.Helper()
 	k := &sink{}
 	counts, err := c.Refresh(context.Background(), full, k.Put, k.Remove)
@@ -511,11 +512,11 @@ func sortedURLs(s *fixtureSite, paths ...string) []string {
 	return us
 }
 
-func wantCounts(t *testing.T, counts map[string]int, want map[string]int) {
+func wantCounts(t *testing.T, counts reindex.Counts, want map[string]int) {
 	t.Helper()
 	for k, v := range want {
-		if counts[k] != v {
-			t.Errorf("counts[%q] = %d, want %d (all: %v)", k, counts[k], v, counts)
+		if counts[reindex.Count(k)] != v {
+			t.Errorf("counts[%q] = %d, want %d (all: %v)", k, counts[reindex.Count(k)], v, counts)
 		}
 	}
 }

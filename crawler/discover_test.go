@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mallihaku/mallihaku/reindex"
 )
 
 // newTestRun is a run of c with robots.txt allowing everything.
 func newTestRun(c *Crawler) *run {
-	return &run{c: c, robots: &robotsPolicy{allowAll: true}, fetch: c.newFetcher(nil), counts: map[string]int{}, claimed: map[string]bool{}}
+	return &run{c: c, robots: &robotsPolicy{allowAll: true}, fetch: c.newFetcher(nil), counts: reindex.Counts{}, claimed: map[string]bool{}}
 }
 
 func TestListingFollowsOnlyItsPagination(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/store"
 )
 
@@ -120,7 +121,7 @@ func (r *run) programme(ctx context.Context, u string, old practice.Programme, k
 	case errors.As(err, &se) && (se.code == http.StatusNotFound || se.code == http.StatusGone):
 		if known {
 			log.Info("programme page gone, programme removed", "id", old.ID)
-			r.count("programmes_deleted")
+			r.count(reindex.ProgrammesDeleted)
 			if err := r.c.cfg.Store.DeleteProgramme(old.ID); err != nil {
 				return old, false, fmt.Errorf("remove programme %s: %w", old.ID, err)
 			}
@@ -128,7 +129,7 @@ func (r *run) programme(ctx context.Context, u string, old practice.Programme, k
 		return old, false, nil
 	case err != nil:
 		log.Warn("programme page not read, old version kept", "err", err)
-		r.count("programmes_failed")
+		r.count(reindex.ProgrammesFailed)
 		return old, known, nil
 	}
 	p, rep, err := extract.ProgrammeHTML(u, body, r.c.cfg.Profile)
@@ -145,7 +146,7 @@ func (r *run) programme(ctx context.Context, u string, old practice.Programme, k
 		p.Models = listed
 	}
 	p = p.WithEmptyLists()
-	r.count("programmes")
+	r.count(reindex.Programmes)
 	return p, true, r.saveProgramme(p)
 }
 

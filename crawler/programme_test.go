@@ -11,12 +11,13 @@ import (
 
 	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/sample"
 	"github.com/mallihaku/mallihaku/store"
 )
 
 // crawlSample crawls the built-in sample site into a new store.
-func crawlSample(t *testing.T) (*Crawler, *store.Store, *sink, map[string]int) {
+func crawlSample(t *testing.T) (*Crawler, *store.Store, *sink, reindex.Counts) {
 	t.Helper()
 	site, err := sample.NewSite()
 	if err != nil {

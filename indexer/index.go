@@ -47,9 +47,8 @@ type Index struct {
 	writes sync.Mutex // one writer at a time: an incremental update or a generation switch
 	// version changes on every write, so caches of search results can tell they are stale.
 	version atomic.Uint64
-	// Failpoint, when set, is called at each step of a generation switch (StepBuild, …);
-	// crash tests use it to stop the process at a chosen point.
-	Failpoint func(step string)
+	// failpoint, when set (WithFailpoint), is called at each step of a generation switch.
+	failpoint func(step string)
 
 	// analyzer is the Finnish analysis new generations are built with.
 	analyzer *finnish.Analyzer
@@ -223,7 +222,7 @@ func (ix *Index) BuildGuarded(ctx context.Context, fill func(ctx context.Context
 	}
 	ix.writes.Lock()
 	defer ix.writes.Unlock()
-	gen := time.Now().UTC().Format("20060102T150405.000000000")
+	gen := newGenerationName()
 	building := filepath.Join(ix.dir, gen+buildingSuffix)
 	idx, err := bleve.New(building, newMapping(ix.analyzer.Name()))
 	if err != nil {
@@ -275,7 +274,7 @@ func (ix *Index) BuildGuarded(ctx context.Context, fill func(ctx context.Context
 	if err := idx.Close(); err != nil {
 		return fail(err)
 	}
-	ix.failpoint(StepBuild)
+	ix.step(StepBuild)
 	if live, _ := ix.Count(); maxDrop < 1 && float64(len(ids)) < float64(live)*(1-maxDrop) {
 		os.RemoveAll(building)
 		return 0, fmt.Errorf("build index: %w: %d, live %d (more than %.0f%% fewer)", ErrTooFewModels, len(ids), live, maxDrop*100)
@@ -285,33 +284,54 @@ func (ix *Index) BuildGuarded(ctx context.Context, fill func(ctx context.Context
 		os.RemoveAll(building)
 		return 0, fmt.Errorf("build index: %w", err)
 	}
-	idx, err = bleve.OpenUsing(final, map[string]any{"bolt_timeout": "5s"})
+	if err := ix.switchTo(ctx, gen, len(ids), probe); err != nil {
+		return 0, fmt.Errorf("build index: %w", err)
+	}
+	return len(ids), nil
+}
+
+// switchTo opens the finished generation gen in the index folder, checks that it holds want
+// models and answers for probe, and switches searches to it: pointer, swap, then the oldest
+// generations go. A generation that fails the checks is removed; the live one stays. The
+// caller holds ix.writes.
+func (ix *Index) switchTo(ctx context.Context, gen string, want int, probe string) error {
+	final := filepath.Join(ix.dir, gen)
+	idx, err := bleve.OpenUsing(final, map[string]any{"bolt_timeout": "5s"})
 	if err != nil {
 		os.RemoveAll(final)
-		return 0, fmt.Errorf("build index: new generation does not open: %w", err)
+		return fmt.Errorf("new generation does not open: %w", err)
 	}
-	if err := validate(ctx, idx, len(ids), probe); err != nil {
+	if err := validate(ctx, idx, want, probe); err != nil {
 		idx.Close()
 		os.RemoveAll(final)
-		return 0, fmt.Errorf("build index: new generation is not sound: %w", err)
+		return fmt.Errorf("new generation is not sound: %w", err)
 	}
-	ix.failpoint(StepValidate)
+	ix.step(StepValidate)
 	if err := ix.writePointer(gen); err != nil {
 		idx.Close()
 		os.RemoveAll(final)
-		return 0, fmt.Errorf("build index: %w", err)
+		return err
 	}
-	ix.failpoint(StepPointer)
+	ix.step(StepPointer)
 	if old := ix.install(gen, idx); old != nil {
 		// Swap does not close the old index; in-flight searches on it hold the alias's read
 		// lock, which Swap waited for, so it is safe to close now.
 		old.Close()
 	}
-	ix.failpoint(StepSwap)
+	ix.step(StepSwap)
 	ix.removeOldGenerations(gen)
-	ix.failpoint(StepRemove)
-	ix.log.Info("index generation switched", "generation", gen, "models", len(ids))
-	return len(ids), nil
+	ix.step(StepRemove)
+	ix.log.Info("index generation switched", "generation", gen, "models", want)
+	return nil
+}
+
+func newGenerationName() string { return time.Now().UTC().Format("20060102T150405.000000000") }
+
+// GenerationDir returns the folder of the live generation.
+func (ix *Index) GenerationDir() string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return filepath.Join(ix.dir, ix.gen)
 }
 
 // validate checks a reopened generation: it holds want models and returns the stored
@@ -347,9 +367,9 @@ func validate(ctx context.Context, idx bleve.Index, want int, probe string) erro
 	return nil
 }
 
-func (ix *Index) failpoint(step string) {
-	if ix.Failpoint != nil {
-		ix.Failpoint(step)
+func (ix *Index) step(name string) {
+	if ix.failpoint != nil {
+		ix.failpoint(name)
 	}
 }
 
@@ -377,7 +397,7 @@ func (ix *Index) Apply(put []practice.Model, remove []string) error {
 	if ix.readOnly {
 		return fmt.Errorf("update index: %w", ErrReadOnly)
 	}
-	ix.failpoint(StepApply)
+	ix.step(StepApply)
 	ix.writes.Lock()
 	defer ix.writes.Unlock()
 	ix.mu.RLock()

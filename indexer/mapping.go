@@ -102,6 +102,10 @@ type Option func(*Index)
 // given): tests use it to compare Voikko with Snowball in one process.
 func WithAnalyzer(a *finnish.Analyzer) Option { return func(ix *Index) { ix.analyzer = a } }
 
+// WithFailpoint calls f at each step of a generation switch and before an incremental write
+// (StepBuild, …, StepApply): crash tests stop the process at a chosen one.
+func WithFailpoint(f func(step string)) Option { return func(ix *Index) { ix.failpoint = f } }
+
 // defaultAnalyzer is the Finnish analysis of an index opened without WithAnalyzer: Voikko
 // when libvoikko loads, else Snowball.
 func defaultAnalyzer() *finnish.Analyzer {

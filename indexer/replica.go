@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -126,41 +125,19 @@ func (ix *Index) Adopt(ctx context.Context, dir string) (string, error) {
 	if err := CanServe(s.MappingVersion, s.Analyzer); err != nil {
 		return "", fmt.Errorf("adopt generation: %w", err)
 	}
-	name := time.Now().UTC().Format("20060102T150405.000000000")
-	final := filepath.Join(ix.dir, name)
-	if err := os.Rename(dir, final); err != nil {
+	name := newGenerationName()
+	if err := os.Rename(dir, filepath.Join(ix.dir, name)); err != nil {
 		return "", fmt.Errorf("adopt generation: %w", err)
 	}
-	fail := func(idx bleve.Index, err error) (string, error) {
-		if idx != nil {
-			idx.Close()
-		}
-		os.RemoveAll(final)
+	// The same checks and swap as a local build's.
+	if err := ix.switchTo(ctx, name, int(s.Documents), ""); err != nil {
 		return "", fmt.Errorf("adopt generation: %w", err)
 	}
-	idx, err := bleve.OpenUsing(final, map[string]any{"bolt_timeout": "5s"})
-	if err != nil {
-		return fail(nil, fmt.Errorf("does not open: %w", err))
-	}
-	if err := validate(ctx, idx, int(s.Documents), ""); err != nil {
-		return fail(idx, fmt.Errorf("not sound: %w", err))
-	}
-	ix.failpoint(StepValidate)
-	if err := ix.writePointer(name); err != nil {
-		return fail(idx, err)
-	}
-	ix.failpoint(StepPointer)
-	if old := ix.install(name, idx); old != nil {
-		old.Close()
-	}
-	ix.failpoint(StepSwap)
-	ix.removeOldGenerations(name)
-	ix.log.Info("index generation switched", "generation", name, "models", s.Documents, "from", "elsewhere")
 	return name, nil
 }
 
 // updatedStamp is the value of metaUpdated for a write now.
-func updatedStamp() []byte { return []byte(time.Now().UTC().Format("20060102T150405.000000000")) }
+func updatedStamp() []byte { return []byte(newGenerationName()) }
 
 // Describe tells what a Snapshot of the live generation would say, without copying it.
 func (ix *Index) Describe() (Snapshot, error) {

@@ -19,7 +19,6 @@ const FileName = "state.db"
 var (
 	bucketPages  = []byte("pages")
 	bucketBodies = []byte("bodies")
-	bucketJobs   = []byte("jobs")
 	bucketRobots = []byte("robots")
 )
 
@@ -41,7 +40,7 @@ func Open(dir string, timeout time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketPages, bucketBodies, bucketJobs, bucketRobots} {
+		for _, b := range [][]byte{bucketPages, bucketBodies, bucketRobots} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -16,8 +17,8 @@ func TestPageStateAndCachedBodySurviveReopen(t *testing.T) {
 	if err := s.PutPage(p, []byte("<html>Innokylä</html>")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PutJob(Job{Mode: "full", State: "done"}); err != nil {
-		t.Fatal(err)
+	if id, err := s.PutRecord("jobs", 0, []byte(`{"state":"done"}`)); err != nil || id != 1 {
+		t.Fatalf("PutRecord = %d, %v; want the list's first number, 1", id, err)
 	}
 	s.Close()
 
@@ -34,9 +35,13 @@ func TestPageStateAndCachedBodySurviveReopen(t *testing.T) {
 	if err != nil || string(body) != "<html>Innokylä</html>" {
 		t.Fatalf("Body = %q, %v", body, err)
 	}
-	jobs, err := s.Jobs(10)
-	if err != nil || len(jobs) != 1 || jobs[0].ID != 1 {
-		t.Fatalf("Jobs = %+v, %v", jobs, err)
+	var records []string
+	err = s.Records("jobs", 10, func(id uint64, v []byte) error {
+		records = append(records, fmt.Sprintf("%d %s", id, v))
+		return nil
+	})
+	if err != nil || len(records) != 1 || records[0] != `1 {"state":"done"}` {
+		t.Fatalf("Records = %q, %v", records, err)
 	}
 }
 
@@ -142,5 +147,29 @@ func TestProgrammesAreKeptApartFromPagesAndSurviveReopen(t *testing.T) {
 	}
 	if doc, err := s.Programme("lape"); err != nil || doc != nil {
 		t.Errorf("deleted programme = %q, %v", doc, err)
+	}
+}
+
+func TestRecordsComeNewestFirstAndCannotOverwriteTheStoresOwnData(t *testing.T) {
+	s, err := Open(t.TempDir(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, v := range []string{"a", "b", "c"} {
+		if _, err := s.PutRecord("jobs", 0, []byte(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.PutRecord("jobs", 2, []byte("B")); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	s.Records("jobs", 2, func(_ uint64, v []byte) error { got = append(got, string(v)); return nil })
+	if fmt.Sprint(got) != "[c B]" {
+		t.Errorf("the two newest records: %v, want [c B]", got)
+	}
+	if _, err := s.PutRecord("pages", 0, []byte("x")); err == nil {
+		t.Errorf("a record list named pages was accepted; it would overwrite the crawl state")
 	}
 }

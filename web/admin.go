@@ -1,26 +1,25 @@
 package web
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/mallihaku/mallihaku/store"
+	"github.com/mallihaku/mallihaku/reindex"
 )
 
-// ErrJobRunning is returned by JobControl.Start while another job runs.
-var ErrJobRunning = errors.New("a reindex job is already running")
-
-// JobControl starts reindex jobs and lists recent ones; cmd wires it to the indexer.
-type JobControl interface {
-	// Start begins a job of mode "incremental" or "full" in the background.
-	Start(ctx context.Context, mode, trigger string) (store.Job, error)
-	Jobs(limit int) ([]store.Job, error)
+// Reindexer is what the status and admin routes need of the reindex jobs (reindex.Service).
+type Reindexer interface {
+	// Start begins a job in the background; reindex.ErrBusy while another one runs.
+	Start(mode reindex.Mode) (reindex.Job, error)
+	// Recent returns up to limit jobs of the history, newest first.
+	Recent(limit int) ([]reindex.Job, error)
+	// Next returns the next scheduled run of each mode.
+	Next() map[reindex.Mode]time.Time
 }
 
 // MinAdminTokenLength is the shortest admin token accepted at start-up.
@@ -43,17 +42,17 @@ func (s *server) requireToken(token string) gin.HandlerFunc {
 }
 
 type reindexRequest struct {
-	Mode string `json:"mode"`
+	Mode reindex.Mode `json:"mode"`
 }
 
 func (s *server) adminReindex(c *gin.Context) error {
 	var req reindexRequest
-	if err := c.ShouldBindJSON(&req); err != nil || (req.Mode != "incremental" && req.Mode != "full") {
+	if err := c.ShouldBindJSON(&req); err != nil || (req.Mode != reindex.Incremental && req.Mode != reindex.Full) {
 		return badRequest(`the body must be {"mode":"incremental"} or {"mode":"full"}`)
 	}
-	// The job outlives the request: it runs under the server's own context.
-	job, err := s.cfg.Jobs.Start(s.cfg.JobContext, req.Mode, "admin")
-	if err != nil { // ErrJobRunning: 409
+	// The job outlives the request: it runs in the reindex service's own background.
+	job, err := s.cfg.Reindex.Start(req.Mode)
+	if err != nil { // reindex.ErrBusy: 409
 		return err
 	}
 	c.JSON(http.StatusAccepted, job)
@@ -61,12 +60,12 @@ func (s *server) adminReindex(c *gin.Context) error {
 }
 
 func (s *server) adminJobs(c *gin.Context) error {
-	jobs, err := s.cfg.Jobs.Jobs(50)
+	jobs, err := s.cfg.Reindex.Recent(50)
 	if err != nil {
 		return err
 	}
 	if jobs == nil {
-		jobs = []store.Job{}
+		jobs = []reindex.Job{}
 	}
 	c.JSON(http.StatusOK, gin.H{"jobs": jobs})
 	return nil

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -14,8 +13,8 @@ import (
 	"time"
 
 	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/search"
-	"github.com/mallihaku/mallihaku/store"
 )
 
 const token = "admin-token-for-tests-0123456789"
@@ -27,20 +26,22 @@ type jobs struct {
 	started []string
 }
 
-func (j *jobs) Start(_ context.Context, mode, trigger string) (store.Job, error) {
+func (j *jobs) Start(mode reindex.Mode) (reindex.Job, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.running {
-		return store.Job{}, ErrJobRunning
+		return reindex.Job{}, reindex.ErrBusy
 	}
 	j.running = true
-	j.started = append(j.started, mode)
-	return store.Job{ID: uint64(len(j.started)), Mode: mode, Trigger: trigger, State: "running", Started: time.Now()}, nil
+	j.started = append(j.started, string(mode))
+	return reindex.Job{ID: uint64(len(j.started)), Mode: mode, Trigger: reindex.ByAdmin, State: reindex.Running, Started: time.Now()}, nil
 }
 
-func (j *jobs) Jobs(int) ([]store.Job, error) {
-	return []store.Job{{ID: 1, Mode: "full", State: "done"}}, nil
+func (j *jobs) Recent(int) ([]reindex.Job, error) {
+	return []reindex.Job{{ID: 1, Mode: reindex.Full, State: reindex.Done}}, nil
 }
+
+func (j *jobs) Next() map[reindex.Mode]time.Time { return nil }
 
 func newAdminServer(t *testing.T, cfg Config) (*httptest.Server, *bytes.Buffer) {
 	t.Helper()
@@ -78,7 +79,7 @@ func post(t *testing.T, url, auth, body string) *http.Response {
 
 func TestAdminReindexNeedsTheRightTokenInTheHeader(t *testing.T) {
 	j := &jobs{}
-	srv, logs := newAdminServer(t, Config{AdminToken: token, Jobs: j})
+	srv, logs := newAdminServer(t, Config{AdminToken: token, Reindex: j})
 	url := srv.URL + "/api/v1/admin/reindex"
 	body := `{"mode":"full"}`
 	wrongSameLength := strings.Repeat("x", len(token))
@@ -125,7 +126,7 @@ func TestAdminRoutesDoNotExistWithoutAToken(t *testing.T) {
 	if resp := post(t, srv.URL+"/api/v1/admin/reindex", "Bearer "+token, `{"mode":"full"}`); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("admin route without a configured token: %d, want 404", resp.StatusCode)
 	}
-	if _, err := NewHandler(Config{AdminToken: "lyhyt", Jobs: &jobs{}}); err == nil {
+	if _, err := NewHandler(Config{AdminToken: "lyhyt", Reindex: &jobs{}}); err == nil {
 		t.Errorf("a 5-character admin token was accepted")
 	}
 }
@@ -166,8 +167,8 @@ func TestMetricsCountSearchesAndServeTheIndexSize(t *testing.T) {
 	}
 	defer ix.Close()
 	m := NewMetrics(ix)
-	m.JobDone(store.Job{Mode: "full", State: "done", Started: time.Now().Add(-time.Minute), Finished: time.Now(),
-		Counts: map[string]int{"fetched": 42}})
+	m.JobDone(reindex.Job{Mode: reindex.Full, State: reindex.Done, Started: time.Now().Add(-time.Minute), Finished: time.Now(),
+		Counts: reindex.Counts{reindex.Fetched: 42}})
 	srv, _ := newAdminServer(t, Config{Metrics: m})
 	http.Get(srv.URL + "/api/v1/search?q=nuoret")
 	resp, err := http.Get(srv.URL + "/metrics")

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/search"
 )
 
@@ -140,26 +141,16 @@ func (s *server) apiFacets(c *gin.Context) error {
 	return nil
 }
 
-// ReindexJob is what /api/v1/status tells of a reindex job.
-type ReindexJob struct {
-	Mode     string         `json:"mode"`
-	Trigger  string         `json:"trigger,omitempty"`
-	State    string         `json:"state"`
-	Started  time.Time      `json:"started"`
-	Finished *time.Time     `json:"finished"`
-	Counts   map[string]int `json:"counts,omitempty"`
-}
-
 type apiStatus struct {
-	Generation  string      `json:"generation"`
-	Version     uint64      `json:"index_version"`
-	Documents   uint64      `json:"documents"`
-	Analyzer    string      `json:"analyzer"`
-	Mallihaku   string      `json:"mallihaku"`
-	LastReindex *ReindexJob `json:"last_reindex"`
-	NextReindex *time.Time  `json:"next_reindex"`
+	Generation  string       `json:"generation"`
+	Version     uint64       `json:"index_version"`
+	Documents   uint64       `json:"documents"`
+	Analyzer    string       `json:"analyzer"`
+	Mallihaku   string       `json:"mallihaku"`
+	LastReindex *reindex.Job `json:"last_reindex"`
+	NextReindex *time.Time   `json:"next_reindex"`
 	// NextByMode is the next scheduled run of each schedule (incremental, full).
-	NextByMode map[string]time.Time `json:"next_reindex_by_mode"`
+	NextByMode map[reindex.Mode]time.Time `json:"next_reindex_by_mode"`
 	// Replication is null on a server that neither publishes nor replicates.
 	Replication *Replication `json:"replication"`
 }
@@ -171,14 +162,16 @@ func (s *server) apiStatus(c *gin.Context) error {
 	}
 	out := apiStatus{Generation: st.Generation, Version: st.Version, Documents: st.Documents,
 		Analyzer: s.cfg.Analyzer, Mallihaku: s.cfg.Version}
-	if s.cfg.LastReindex != nil {
-		if out.LastReindex, err = s.cfg.LastReindex(c.Request.Context()); err != nil {
+	out.NextByMode = map[reindex.Mode]time.Time{}
+	if s.cfg.Reindex != nil {
+		last, err := s.cfg.Reindex.Recent(1)
+		if err != nil {
 			return err
 		}
-	}
-	out.NextByMode = map[string]time.Time{}
-	if s.cfg.NextReindexes != nil {
-		for mode, next := range s.cfg.NextReindexes() {
+		if len(last) == 1 {
+			out.LastReindex = &last[0]
+		}
+		for mode, next := range s.cfg.Reindex.Next() {
 			out.NextByMode[mode] = next
 			if out.NextReindex == nil || next.Before(*out.NextReindex) {
 				out.NextReindex = &next

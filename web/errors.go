@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/search"
 )
 
@@ -65,8 +66,11 @@ func failureOf(err error) failure {
 		return failure{status: http.StatusMethodNotAllowed, code: "method_not_allowed", message: "this address does not answer that method; see the Allow header", title: "err_method", text: "err_method_text"}
 	case errors.Is(err, errUnauthorized):
 		return failure{status: http.StatusUnauthorized, code: "unauthorized", message: "a valid admin token is required (Authorization: Bearer …)", title: "err_unauthorized"}
-	case errors.Is(err, ErrJobRunning):
+	case errors.Is(err, reindex.ErrBusy):
 		return failure{status: http.StatusConflict, code: "conflict", message: "a reindex job is already running; try again when it has finished", title: "err_conflict"}
+	case errors.Is(err, reindex.ErrStopped):
+		return failure{status: http.StatusServiceUnavailable, code: "stopping", message: "the service is stopping; start the job after it is back",
+			title: "error", text: "err_internal"}
 	case errors.As(err, &limited):
 		return failure{status: http.StatusTooManyRequests, code: "rate_limited", message: "too many searches from this address; wait a moment",
 			title: "err_busy", text: "err_rate_limited", retryAfter: max(1, int((limited.wait+time.Second-1)/time.Second))}

@@ -135,7 +135,7 @@ func TestTooManySearchesFromOneAddressAreRefusedInThePagesLanguage(t *testing.T)
 
 func TestAdminRefusalsAreJSONErrorsOfTheAdapter(t *testing.T) {
 	j := &jobs{running: true}
-	srv, _ := newAdminServer(t, Config{AdminToken: token, Jobs: j})
+	srv, _ := newAdminServer(t, Config{AdminToken: token, Reindex: j})
 	for _, tc := range []struct {
 		auth   string
 		status int

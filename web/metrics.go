@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/mallihaku/mallihaku/store"
+	"github.com/mallihaku/mallihaku/reindex"
 )
 
 // Metrics are the Prometheus metrics of one process: HTTP latency by route, searches, the
@@ -21,6 +21,7 @@ type Metrics struct {
 	jobs        *prometheus.HistogramVec
 	pages       *prometheus.CounterVec
 	lastSuccess prometheus.Gauge
+	lastCounts  *prometheus.GaugeVec
 }
 
 // IndexStats tells the metrics what the index holds.
@@ -47,9 +48,12 @@ func NewMetrics(index IndexStats) *Metrics {
 			Name: "mallihaku_crawl_pages_total", Help: "Pages handled by crawls, by result (fetched, not_modified, failed_…, skipped_…)."},
 			[]string{"result"}),
 		lastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "mallihaku_last_successful_reindex_timestamp_seconds", Help: "When the last reindex job that succeeded ended."}),
+			Name: "mallihaku_last_successful_reindex_timestamp_seconds", Help: "When the last reindex job that succeeded ended (also one from before the process started)."}),
+		lastCounts: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "mallihaku_last_successful_reindex_count", Help: "The counts of the last reindex job that succeeded (fetched, failed, indexed, …)."},
+			[]string{"count"}),
 	}
-	m.reg.MustRegister(m.latency, m.searches, m.jobs, m.pages, m.lastSuccess,
+	m.reg.MustRegister(m.latency, m.searches, m.jobs, m.pages, m.lastSuccess, m.lastCounts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if index != nil {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -68,19 +72,28 @@ func NewMetrics(index IndexStats) *Metrics {
 	return m
 }
 
-// JobDone records a finished job.
-func (m *Metrics) JobDone(j store.Job) {
+// JobDone records a job that ended in this process.
+func (m *Metrics) JobDone(j reindex.Job) {
 	if j.Finished.IsZero() {
 		return
 	}
-	m.jobs.WithLabelValues(j.Mode, j.State).Observe(j.Finished.Sub(j.Started).Seconds())
-	for _, k := range []string{"fetched", "not_modified", "skipped", "failed"} {
+	m.jobs.WithLabelValues(string(j.Mode), string(j.State)).Observe(j.Finished.Sub(j.Started).Seconds())
+	for _, k := range []reindex.Count{reindex.Fetched, reindex.NotModified, reindex.PagesSkipped, reindex.PagesFailed} {
 		if n := j.Counts[k]; n > 0 {
-			m.pages.WithLabelValues(k).Add(float64(n))
+			m.pages.WithLabelValues(string(k)).Add(float64(n))
 		}
 	}
-	if j.State == "done" {
-		m.lastSuccess.Set(float64(j.Finished.Unix()))
+	if j.State == reindex.Done {
+		m.LastSuccess(j)
+	}
+}
+
+// LastSuccess sets the last successful job: at start-up, the one the history holds.
+func (m *Metrics) LastSuccess(j reindex.Job) {
+	m.lastSuccess.Set(float64(j.Finished.Unix()))
+	m.lastCounts.Reset()
+	for k, n := range j.Counts {
+		m.lastCounts.WithLabelValues(string(k)).Set(float64(n))
 	}
 }
 

@@ -22,8 +22,8 @@ import (
 
 	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/search"
-	"github.com/mallihaku/mallihaku/store"
 )
 
 // openAPIDoc is the part of an OpenAPI document the tests read.
@@ -78,18 +78,20 @@ const testAdminToken = "test-admin-token-0123456789"
 // fakeJobs starts one job, then answers that one is running.
 type fakeJobs struct{ started bool }
 
-func (f *fakeJobs) Start(ctx context.Context, mode, trigger string) (store.Job, error) {
+func (f *fakeJobs) Start(mode reindex.Mode) (reindex.Job, error) {
 	if f.started {
-		return store.Job{}, ErrJobRunning
+		return reindex.Job{}, reindex.ErrBusy
 	}
 	f.started = true
-	return store.Job{ID: 1, Mode: mode, Trigger: trigger, State: "running", Started: time.Now().UTC()}, nil
+	return reindex.Job{ID: 1, Mode: mode, Trigger: reindex.ByAdmin, State: reindex.Running, Started: time.Now().UTC()}, nil
 }
 
-func (f *fakeJobs) Jobs(limit int) ([]store.Job, error) {
-	return []store.Job{{ID: 1, Mode: "full", Trigger: "schedule", State: "done", Started: time.Now().UTC(),
-		Finished: time.Now().UTC(), Counts: map[string]int{"fetched": 2}}}, nil
+func (f *fakeJobs) Recent(limit int) ([]reindex.Job, error) {
+	return []reindex.Job{{ID: 1, Mode: reindex.Full, Trigger: reindex.BySchedule, State: reindex.Done, Started: time.Now().UTC(),
+		Finished: time.Now().UTC(), Counts: reindex.Counts{reindex.Fetched: 2}}}, nil
 }
+
+func (f *fakeJobs) Next() map[reindex.Mode]time.Time { return nil }
 
 // newFullServer serves the fixture models with every optional route on: admin, metrics and
 // the per-client search limit, so that every route there can be is checked.
@@ -108,7 +110,7 @@ func newFullServer(t *testing.T) *httptest.Server {
 
 func fullConfig(s Searcher, log *slog.Logger) Config {
 	return Config{Searcher: s, Logger: log, Ready: func() bool { return true }, AdminToken: testAdminToken,
-		Jobs: &fakeJobs{}, Metrics: NewMetrics(nil), SearchRate: 1000, SearchBurst: 1000, Programmes: fixtureProgrammes}
+		Reindex: &fakeJobs{}, Metrics: NewMetrics(nil), SearchRate: 1000, SearchBurst: 1000, Programmes: fixtureProgrammes}
 }
 
 func fixtureIndex(t *testing.T) *indexer.Index {
@@ -414,6 +416,16 @@ func asStrings(v any) []string {
 	return out
 }
 
+// statusJobs has one job in its history and two schedules.
+type statusJobs struct {
+	*fakeJobs
+	last reindex.Job
+	next map[reindex.Mode]time.Time
+}
+
+func (s statusJobs) Recent(int) ([]reindex.Job, error) { return []reindex.Job{s.last}, nil }
+func (s statusJobs) Next() map[reindex.Mode]time.Time  { return s.next }
+
 // TestStatusReportsTheIndexAndReindexJobs checks /api/v1/status with job information filled
 // in, and the document's schema for it.
 func TestStatusReportsTheIndexAndReindexJobs(t *testing.T) {
@@ -426,12 +438,9 @@ func TestStatusReportsTheIndexAndReindexJobs(t *testing.T) {
 	started := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
 	next := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	h, err := NewHandler(Config{Searcher: search.NewSearcher(ix), Logger: log, Analyzer: "snowball", Version: "test",
-		LastReindex: func(context.Context) (*ReindexJob, error) {
-			return &ReindexJob{Mode: "incremental", State: "done", Started: started, Counts: map[string]int{"fetched": 3}}, nil
-		},
-		NextReindexes: func() map[string]time.Time {
-			return map[string]time.Time{"incremental": next, "full": next.Add(time.Hour)}
-		}})
+		Reindex: statusJobs{fakeJobs: &fakeJobs{}, last: reindex.Job{ID: 7, Mode: reindex.Incremental, Trigger: reindex.BySchedule, State: reindex.Done,
+			Started: started, Finished: started.Add(time.Minute), Counts: reindex.Counts{reindex.Fetched: 3}},
+			next: map[reindex.Mode]time.Time{reindex.Incremental: next, reindex.Full: next.Add(time.Hour)}}})
 	if err != nil {
 		t.Fatal(err)
 	}

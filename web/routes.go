@@ -47,16 +47,12 @@ type Config struct {
 	Logger   *slog.Logger
 	Version  string
 	Analyzer string
-	// LastReindex returns the most recent reindex job (nil when none has run), and
-	// NextReindexes the next scheduled run of each schedule (by mode), for /api/v1/status.
-	// Either may be nil: the status then says null.
-	LastReindex   func(ctx context.Context) (*ReindexJob, error)
-	NextReindexes func() map[string]time.Time
-	// AdminToken turns the admin routes on (at least MinAdminTokenLength characters); without
-	// one they do not exist. Jobs is what they control; jobs they start run under JobContext.
+	// Reindex tells /api/v1/status of the last and next reindex jobs (nil: null), and is
+	// what the admin routes control.
+	Reindex Reindexer
+	// AdminToken turns the admin routes on (at least MinAdminTokenLength characters, and a
+	// Reindex to control); without one they do not exist.
 	AdminToken string
-	Jobs       JobControl
-	JobContext context.Context
 	// Metrics, when set, are collected and served at /metrics.
 	Metrics *Metrics
 	// Replication, when set, tells /api/v1/status of publishing or replicating (null without).
@@ -74,11 +70,8 @@ type server struct {
 // NewHandler returns the HTTP handler with every route.
 func NewHandler(cfg Config) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	if cfg.AdminToken != "" && (len(cfg.AdminToken) < MinAdminTokenLength || cfg.Jobs == nil) {
+	if cfg.AdminToken != "" && (len(cfg.AdminToken) < MinAdminTokenLength || cfg.Reindex == nil) {
 		return nil, fmt.Errorf("admin token must be at least %d characters, with jobs to control", MinAdminTokenLength)
-	}
-	if cfg.JobContext == nil {
-		cfg.JobContext = context.Background()
 	}
 	s := &server{cfg: cfg}
 	var err error

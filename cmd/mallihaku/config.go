@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/mallihaku/mallihaku/crawler"
-	"github.com/mallihaku/mallihaku/indexer"
+	"github.com/mallihaku/mallihaku/reindex"
 )
 
 // errUsage marks errors in how a command was called (exit status 2).
@@ -47,7 +47,9 @@ type config struct {
 	Jitter       time.Duration
 	SearchRate   float64
 	SearchBurst  int
-	Failpoint    string
+	// failpoint, set only by crash tests (see TestMain), is called at each step of an index
+	// generation switch.
+	failpoint func(step string)
 }
 
 const projectURL = "https://github.com/mallihaku/mallihaku"
@@ -105,9 +107,6 @@ func flagSet(name string, cfg *config, stderr io.Writer, flags ...string) *flag.
 		},
 		"search-burst": func() {
 			fs.IntVar(&cfg.SearchBurst, "search-burst", 40, "searches a client may make at once before the rate applies")
-		},
-		"failpoint": func() {
-			fs.StringVar(&cfg.Failpoint, "failpoint", "", "for crash tests: kill the process at this step of an index switch (build, validate, pointer, swap, remove)")
 		},
 		"open-timeout": func() {
 			fs.DurationVar(&cfg.OpenTimeout, "open-timeout", 5*time.Second, "how long to wait for a data folder another process holds")
@@ -217,7 +216,7 @@ func checkString(name, v string) error {
 		if v == "" || v == "off" {
 			return nil
 		}
-		if _, err := indexer.ParseSchedule(v, time.UTC); err != nil {
+		if _, err := reindex.ParseSchedule(v, time.UTC); err != nil {
 			return err
 		}
 	case "log-level":

@@ -28,10 +28,16 @@ import (
 )
 
 // TestMain lets the test binary stand in for the mallihaku binary in crash tests: with
-// MALLIHAKU_TEST_MAIN=1 it runs the command line it was given and exits.
+// MALLIHAKU_TEST_MAIN=1 it runs the command line it was given and exits, and with
+// MALLIHAKU_TEST_FAILPOINT=STEP too it kills itself at that step of an index switch. Only the
+// test binary reads these; mallihaku itself has no way to be told to crash.
 func TestMain(m *testing.M) {
 	if os.Getenv("MALLIHAKU_TEST_MAIN") == "1" {
-		if err := run(context.Background(), os.Args[1:], os.Environ(), os.Stdout, os.Stderr); err != nil {
+		var h hooks
+		if step := os.Getenv("MALLIHAKU_TEST_FAILPOINT"); step != "" {
+			h.failpoint = crashAt(step)
+		}
+		if err := runWith(context.Background(), h, os.Args[1:], os.Environ(), os.Stdout, os.Stderr); err != nil {
 			fmt.Fprintln(os.Stderr, "mallihaku:", err)
 			os.Exit(exitCode(err))
 		}
@@ -78,8 +84,8 @@ func TestKilledFullReindexLeavesASoundIndexAtEveryStep(t *testing.T) {
 			}
 			before, oldGen := searchIDs(t, data)
 
-			cmd := exec.Command(os.Args[0], "crawl", "--full", "--site", site, "--data", data, "--rate", "0", "--failpoint", step, "--log-level", "error")
-			cmd.Env = append(os.Environ(), "MALLIHAKU_TEST_MAIN=1")
+			cmd := exec.Command(os.Args[0], "crawl", "--full", "--site", site, "--data", data, "--rate", "0", "--log-level", "error")
+			cmd.Env = append(os.Environ(), "MALLIHAKU_TEST_MAIN=1", "MALLIHAKU_TEST_FAILPOINT="+step)
 			out, err := cmd.CombinedOutput()
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled() || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
@@ -107,8 +113,8 @@ func TestKilledFullReindexLeavesASoundIndexAtEveryStep(t *testing.T) {
 
 func TestCrawlKilledBeforeItsChangesReachTheIndexIsMadeGoodByTheNextRun(t *testing.T) {
 	site, data := sampleSite(t), t.TempDir()
-	cmd := exec.Command(os.Args[0], "crawl", "--site", site, "--data", data, "--rate", "0", "--failpoint", indexer.StepApply, "--log-level", "error")
-	cmd.Env = append(os.Environ(), "MALLIHAKU_TEST_MAIN=1")
+	cmd := exec.Command(os.Args[0], "crawl", "--site", site, "--data", data, "--rate", "0", "--log-level", "error")
+	cmd.Env = append(os.Environ(), "MALLIHAKU_TEST_MAIN=1", "MALLIHAKU_TEST_FAILPOINT="+indexer.StepApply)
 	if out, err := cmd.CombinedOutput(); err == nil {
 		t.Fatalf("the crawl was not killed:\n%s", out)
 	}
@@ -302,6 +308,17 @@ func TestASecondInstanceOnTheSameDataFolderIsRefused(t *testing.T) {
 		_, logs, err := runCmd(t, nil, append(args, "--open-timeout", "200ms", "--log-level", "warn")...)
 		if err == nil || !strings.Contains(err.Error(), "in use by another mallihaku process") {
 			t.Errorf("%s beside a running server: %v, want the data folder refused as in use\n%s", args[0], err, logs)
+		}
+	}
+}
+
+// crashAt returns a failpoint that kills the process with SIGKILL at the named step of an
+// index generation switch: nothing runs after it, as in a power cut.
+func crashAt(step string) func(string) {
+	return func(s string) {
+		if s == step {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
 		}
 	}
 }

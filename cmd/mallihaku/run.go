@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/mallihaku/mallihaku/extract"
-	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
+	"github.com/mallihaku/mallihaku/reindex"
 	"github.com/mallihaku/mallihaku/sample"
 	"github.com/mallihaku/mallihaku/web"
 )
@@ -39,6 +39,17 @@ environment variable MALLIHAKU_<FLAG> (upper case, - as _); flags win.
 `
 
 func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	return runWith(ctx, hooks{}, args, env, stdout, stderr)
+}
+
+// hooks are what only tests give run: nothing a user can set.
+type hooks struct {
+	// failpoint is called at each step of an index generation switch (crash tests kill the
+	// process there).
+	failpoint func(step string)
+}
+
+func runWith(ctx context.Context, h hooks, args, env []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: no command given", errUsage)
@@ -49,9 +60,9 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 	case "demo":
 		err = runDemo(ctx, rest, env, stdout, stderr)
 	case "serve":
-		err = runServe(ctx, rest, env, stdout, stderr)
+		err = runServe(ctx, h, rest, env, stdout, stderr)
 	case "crawl":
-		err = runCrawl(ctx, rest, env, stdout, stderr)
+		err = runCrawl(ctx, h, rest, env, stdout, stderr)
 	case "search":
 		err = runSearch(ctx, rest, env, stdout, stderr)
 	case "inspect":
@@ -120,19 +131,18 @@ func runDemo(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer a.Close()
-	job, err := a.reindexer.Reindex(ctx, indexer.Full, "demo")
+	job, err := a.reindex.Reindex(ctx, reindex.Full)
 	if err != nil {
 		return fmt.Errorf("demo crawl: %w", err)
 	}
-	fmt.Fprintf(stdout, "indexed %d practice models from the sample site %s\n", job.Counts["indexed"], site)
-	cfg.Schedule, cfg.FullSchedule = "off", "off" // the sample site does not change
+	fmt.Fprintf(stdout, "indexed %d practice models from the sample site %s\n", job.Counts[reindex.Indexed], site)
 	return a.serve(ctx, cfg, stdout)
 }
 
-func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
-	var cfg config
+func runServe(ctx context.Context, h hooks, args, env []string, stdout, stderr io.Writer) error {
+	cfg := config{failpoint: h.failpoint}
 	fs := flagSet("serve", &cfg, stderr, "addr", "data", "site", "schedule", "full-schedule", "jitter", "rate", "concurrency",
-		"max-pages", "contact-url", "admin-token", "search-rate", "search-burst", "failpoint")
+		"max-pages", "contact-url", "admin-token", "search-rate", "search-burst")
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}
@@ -155,9 +165,9 @@ func runServe(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 	return a.serve(ctx, cfg, stdout)
 }
 
-func runCrawl(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flagSet("crawl", &cfg, stderr, "data", "site", "full", "reparse", "rate", "concurrency", "max-pages", "contact-url", "failpoint")
+func runCrawl(ctx context.Context, h hooks, args, env []string, stdout, stderr io.Writer) error {
+	cfg := config{failpoint: h.failpoint}
+	fs := flagSet("crawl", &cfg, stderr, "data", "site", "full", "reparse", "rate", "concurrency", "max-pages", "contact-url")
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}
@@ -177,14 +187,14 @@ func runCrawl(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer a.Close()
-	mode := indexer.Incremental
+	mode := reindex.Incremental
 	switch {
 	case cfg.Reparse:
-		mode = indexer.Reparse
+		mode = reindex.Reparse
 	case cfg.Full:
-		mode = indexer.Full
+		mode = reindex.Full
 	}
-	job, err := a.reindexer.Reindex(ctx, mode, "cli")
+	job, err := a.reindex.Reindex(ctx, mode)
 	printCounts(stdout, job.Counts)
 	if err != nil {
 		return fmt.Errorf("crawl did not complete: %w", err)
@@ -194,17 +204,21 @@ func runCrawl(ctx context.Context, args, env []string, stdout, stderr io.Writer)
 	return nil
 }
 
-func printCounts(w io.Writer, counts map[string]int) {
-	keys := []string{"discovered", "fetched", "not_modified", "skipped_lastmod", "skipped", "failed", "added", "updated", "deleted", "indexed"}
+func printCounts(w io.Writer, counts reindex.Counts) {
+	keys := []reindex.Count{reindex.Discovered, reindex.Fetched, reindex.NotModified, reindex.SkippedLastmod, reindex.PagesSkipped,
+		reindex.PagesFailed, reindex.Added, reindex.Updated, reindex.Deleted, reindex.Indexed}
 	var parts []string
+	say := func(k reindex.Count, v int) {
+		parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(k), "_", " "), v))
+	}
 	for _, k := range keys {
 		if v, ok := counts[k]; ok {
-			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(k, "_", " "), v))
+			say(k, v)
 		}
 	}
 	for k, v := range counts {
-		if strings.HasPrefix(k, "failed_") {
-			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(k, "_", " "), v))
+		if strings.HasPrefix(string(k), string(reindex.FailedBecause(""))) {
+			say(k, v)
 		}
 	}
 	if len(parts) > 0 {

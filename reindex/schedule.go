@@ -1,10 +1,7 @@
-package indexer
+package reindex
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -66,68 +63,4 @@ func gapEnd(after time.Time) time.Time {
 		t = prev
 	}
 	return after
-}
-
-// Clock is the time source of the scheduler; tests give a fake one.
-type Clock interface {
-	Now() time.Time
-	// After waits like time.After.
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
-// Scheduler triggers reindex jobs on their schedules.
-type Scheduler struct {
-	r      *Reindexer
-	clock  Clock
-	jitter time.Duration
-	mu     sync.Mutex
-	next   map[Mode]time.Time
-}
-
-// NewScheduler returns a scheduler for r. clock nil means real time; each run starts up to
-// jitter after its scheduled time (0: exactly on time).
-func NewScheduler(r *Reindexer, clock Clock, jitter time.Duration) *Scheduler {
-	if clock == nil {
-		clock = realClock{}
-	}
-	return &Scheduler{r: r, clock: clock, jitter: jitter, next: map[Mode]time.Time{}}
-}
-
-// Run triggers mode on every run of sched until ctx ends. A trigger while another job runs is
-// handled by Reindexer.Tick: an incremental one is skipped and recorded, a full one queued.
-func (s *Scheduler) Run(ctx context.Context, mode Mode, sched Schedule) {
-	for {
-		at := sched.Next(s.clock.Now())
-		if at.IsZero() {
-			return
-		}
-		if s.jitter > 0 {
-			at = at.Add(rand.N(s.jitter))
-		}
-		s.mu.Lock()
-		s.next[mode] = at
-		s.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.clock.After(at.Sub(s.clock.Now())):
-		}
-		s.r.Tick(ctx, mode)
-	}
-}
-
-// Next returns the next scheduled run of each mode.
-func (s *Scheduler) Next() map[Mode]time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[Mode]time.Time, len(s.next))
-	for m, t := range s.next {
-		out[m] = t
-	}
-	return out
 }

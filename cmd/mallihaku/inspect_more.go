@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/mallihaku/mallihaku/extract"
@@ -67,16 +69,18 @@ func inspect(ctx context.Context, stdout io.Writer, target, ua string, p *extrac
 }
 
 // inspectKind is what kind of page inspect reads at target: a model's, a model's development
-// path ("path") or a programme's ("programme"), by its address or file name.
+// path ("path") or a programme's ("programme"), by its address, or a file's name.
 func inspectKind(target string, p *extract.Profile) string {
-	path := target
-	if u, err := url.Parse(target); err == nil && u.Path != "" {
-		path = u.Path
-	}
-	switch {
-	case extract.IsProgrammePage(target, p) || strings.Contains(path, "kokonaisuus"):
+	name := filepath.Base(target)
+	if u, err := url.Parse(target); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		if extract.IsProgrammePage(target, p) {
+			return "programme"
+		}
+		name = path.Base(strings.TrimSuffix(u.Path, "/"))
+	} else if strings.Contains(name, "kokonaisuus") {
 		return "programme"
-	case strings.Contains(path, strings.Trim(p.PathPage, "/")):
+	}
+	if strings.Contains(name, strings.Trim(p.PathPage, "/")) {
 		return "path"
 	}
 	return "model"

@@ -3,7 +3,25 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/mallihaku/mallihaku/extract"
 )
+
+func TestInspectTellsPagesApartByAddressOrFileName(t *testing.T) {
+	p := extract.Innokyla()
+	for target, want := range map[string]string{
+		"https://innokyla.fi/fi/toimintamalli/kokonaisuuden-hallinta":           "model",
+		"https://innokyla.fi/fi/toimintamalli/kotikuntoutus/kehittamisen-polku": "path",
+		"https://innokyla.fi/fi/kokonaisuus/tulevaisuuden-sote-keskus":          "programme",
+		"/tmp/sivut/kokonaisuus-sote.html":                                      "programme",
+		"/tmp/kokonaisuus/malli.txt":                                            "model",
+		"kotikuntoutus-kehittamisen-polku.txt":                                  "path",
+	} {
+		if got := inspectKind(target, p); got != want {
+			t.Errorf("inspect reads %s as a %s page, want %s", target, got, want)
+		}
+	}
+}
 
 func TestInspectReportsTheDevelopmentPathAndTheProgrammeLikeTheModel(t *testing.T) {
 	site := sampleSite(t)

@@ -34,6 +34,7 @@ type modelView struct {
 	BackHref                string
 	ProgrammeHref           string
 	Related                 []practice.Model
+	Share                   shareView
 }
 
 func (s *server) modelPage(c *gin.Context) error {
@@ -86,6 +87,7 @@ func (s *server) modelPage(c *gin.Context) error {
 	}
 	v.BackHref = backToSearch(c.Request, v.HomeHref)
 	v.ProgrammeHref = programmeHref(m.Programme, v.LangParam)
+	v.Share = shareOf(c.Request, v.Lang, v.LangParam, m)
 	return render(c, s.pages["model"], http.StatusOK, v)
 }
 

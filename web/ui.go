@@ -196,6 +196,7 @@ type searchView struct {
 	Pages                     []pageLink
 	PrevHref, NextHref        string
 	exportLinks
+	printView
 }
 
 func (s *server) searchPage(c *gin.Context) error {
@@ -283,6 +284,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	feed.Del("sort")
 	v.FeedHref, v.FeedTitle = "/feed.atom?"+feed.Encode(), tr(lang, "feed_title")+": "+v.Title
 	v.exportLinks = exportLinksOf(lang, params, res.Total)
+	v.printView = printOf(c.Request, lang, req)
 
 	for _, h := range res.Hits {
 		hv := hitView{ID: h.Model.ID, Title: h.Model.Title, Phase: valueLabel(lang, "phase", h.Model.Phase), Region: h.Model.Region,

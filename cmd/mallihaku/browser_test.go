@@ -106,6 +106,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("SameJourneyWithTheKeyboardOnly", s.testKeyboard)
 	t.Run("SearchAndFilterWithoutJavaScript", s.testNoScript)
 	t.Run("ModelTextShowsAQuotedScriptTagAsText", s.testScriptAsText)
+	t.Run("ExportDownloadsTheSearchAsCSV", s.testExportDownload)
+	t.Run("CopyLinkPutsThePermalinkOnTheClipboard", s.testCopyLink)
 	t.Run("PagesHaveNoSeriousAxeViolations", s.testAxe)
 	t.Run("PagesFitA320pxWideScreen", s.testNarrow)
 	t.Run("EmptyResultPageWeighsUnder100kB", s.testWeight)

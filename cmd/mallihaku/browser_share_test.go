@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+)
+
+// testExportDownload clicks the results page's CSV link and reads the file the browser saved:
+// every model of the search, under Finnish headings, in what Excel reads in Finland.
+func (s *browserSuite) testExportDownload(t *testing.T) {
+	const query = "q=p%C3%A4ihde"
+	want := s.search(t, query).Total
+	b := s.newTab(t)
+	b.open("/?" + query)
+	b.until("the hits of päihde", func(st pageState) string {
+		if len(st.Hits) == 0 {
+			return "no hits"
+		}
+		return ""
+	})
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(b.ctx, stepWait)
+	defer cancel()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	enabled := true
+	b.do("allowing downloads", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &enabled})
+		return err
+	}))
+	b.do("clicking the CSV export", chromedp.Click(chromedp.CSS("a#vie-csv")))
+	var file string
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("waiting for the download: %v", err)
+		}
+		if ev.State == browser.DownloadProgressStateCanceled {
+			t.Fatal("the browser cancelled the download")
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			file = filepath.Join(dir, ev.GUID)
+			break
+		}
+	}
+	if file == "" {
+		t.Fatalf("no download completed within %v", stepWait)
+	}
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, ok := strings.CutPrefix(string(body), "\ufeff")
+	if !ok {
+		t.Fatal("the downloaded CSV has no UTF-8 byte order mark: Excel would misread ä and ö")
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("the downloaded CSV does not read as ;-separated: %v", err)
+	}
+	if len(rows) != int(want)+1 || rows[0][0] != "Nimi" || rows[0][9] != "Toteutuspaikka" {
+		t.Errorf("the download has %d rows under %q, want headings (Nimi … Toteutuspaikka …) and the search's %d models", len(rows), rows[0], want)
+	}
+}
+
+// testCopyLink copies a model page's permanent link with its button, and reads the clipboard.
+func (s *browserSuite) testCopyLink(t *testing.T) {
+	slug, _, _ := scriptModel(t)
+	b := s.newTab(t)
+	for _, perm := range []string{"clipboard-read", "clipboard-write"} {
+		b.do("letting the page use the clipboard", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+				Permission: &browser.PermissionDescriptor{Name: perm}, Setting: browser.PermissionSettingGranted, Origin: s.base})
+			return err
+		}))
+	}
+	b.open("/malli/" + slug)
+	permalink := s.base + "/malli/" + slug
+	if got := eval[string](b, `document.querySelector('a#pysyva-linkki').href`); got != permalink {
+		t.Fatalf("the permanent link is %q, want %q", got, permalink)
+	}
+	b.do("clicking Kopioi linkki", chromedp.Click(chromedp.CSS("p.permalink button.copybutton")))
+	b.until("the page says the link was copied", func(pageState) string {
+		if got := eval[string](b, `document.querySelector('#kopioitu[role=status]').textContent`); got != "Linkki kopioitu leikepöydälle." {
+			return "the status line says " + jsString(got)
+		}
+		return ""
+	})
+	ctx, cancel := context.WithTimeout(b.ctx, stepWait)
+	defer cancel()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+	if err != nil || got != permalink {
+		t.Errorf("the clipboard holds %q (%v), want %q", got, err, permalink)
+	}
+}

@@ -35,6 +35,8 @@ type modelView struct {
 	ProgrammeHref           string
 	Related                 []practice.Model
 	Share                   shareView
+	// Marked is the model's text with the words of the search it was found by (?q=) marked.
+	Marked markedView
 }
 
 func (s *server) modelPage(c *gin.Context) error {
@@ -88,6 +90,9 @@ func (s *server) modelPage(c *gin.Context) error {
 	v.BackHref = backToSearch(c.Request, v.HomeHref)
 	v.ProgrammeHref = programmeHref(m.Programme, v.LangParam)
 	v.Share = shareOf(c.Request, v.Lang, v.LangParam, m)
+	if v.Marked, err = s.marked(c, m); err != nil {
+		return err
+	}
 	return render(c, s.pages["model"], http.StatusOK, v)
 }
 

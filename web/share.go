@@ -2,8 +2,11 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strings"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/search"
@@ -70,5 +73,39 @@ func printOf(r *http.Request, lang string, req search.Request) printView {
 			v.PrintFilters = append(v.PrintFilters, filterLabel(lang, f.Key)+": "+valueLabel(lang, f.Key, val))
 		}
 	}
+	for _, key := range []string{"year", "created_year"} {
+		if yr, ok := req.Years[key]; ok {
+			v.PrintFilters = append(v.PrintFilters, tr(lang, "facet_"+key)+": "+yearRangeText(yr))
+		}
+	}
 	return v
+}
+
+// markedView is a model's text for its page, with the words of the search the reader came
+// from (?q=) marked: HTML from search.Mark, escaped text with <mark> its only markup.
+type markedView struct {
+	Title, Summary template.HTML
+	Sections       [][]template.HTML
+}
+
+// marked marks the words of ?q= in m. A query that cannot be run (a bad one typed into the
+// address) leaves the text unmarked.
+func (s *server) marked(c *gin.Context, m practice.Model) (markedView, error) {
+	q := c.Query("q")
+	mk, err := s.cfg.Searcher.Mark(c.Request.Context(), q, m)
+	if err != nil && search.IsBadQuery(err) && q != "" {
+		mk, err = s.cfg.Searcher.Mark(c.Request.Context(), "", m)
+	}
+	if err != nil {
+		return markedView{}, err
+	}
+	v := markedView{Title: template.HTML(mk.Title), Summary: template.HTML(mk.Summary)}
+	for _, sec := range mk.Sections {
+		paras := make([]template.HTML, len(sec))
+		for i, p := range sec {
+			paras[i] = template.HTML(p)
+		}
+		v.Sections = append(v.Sections, paras)
+	}
+	return v, nil
 }

@@ -827,6 +827,8 @@ func (s *browserSuite) testAxe(t *testing.T) {
 	pages := s.samplePages(t)
 	// The Swedish and English pages too: their strings and lang attributes are their own.
 	pages = append(pages, samplePage{"filtered in Swedish", pages[1].path + "&lang=sv"}, samplePage{"model in English", pages[3].path + "?lang=en"})
+	// The pieces a search brings: marks on the model page, a year range's chip and fields.
+	pages = append(pages, samplePage{"model found by päihde", pages[3].path + "?q=p%C3%A4ihde"}, samplePage{"updated 2020–2024", "/?year_from=2020&year_to=2024"})
 	for _, p := range pages {
 		b.open(p.path)
 		eval[chromedp.Void](b, src)

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -99,5 +101,42 @@ func (s *browserSuite) testCopyLink(t *testing.T) {
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
 	if err != nil || got != permalink {
 		t.Errorf("the clipboard holds %q (%v), want %q", got, err, permalink)
+	}
+}
+
+// testPrintView prints (as print media) a filtered search and a model page: the search's words,
+// filters and address, and the model's source, must be on the paper; buttons must not.
+func (s *browserSuite) testPrintView(t *testing.T) {
+	pages := s.samplePages(t)
+	b := s.newTab(t)
+	b.do("print media", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	for _, p := range []struct {
+		samplePage
+		shows, hides string
+	}{
+		{pages[1], ".printsummary", "#haku .searchrow"},
+		{pages[3], ".source .print-only", ".copybutton"},
+	} {
+		b.open(p.path)
+		if !eval[bool](b, fmt.Sprintf(`(e => !!e && e.offsetParent !== null)(document.querySelector(%s))`, jsString(p.shows))) {
+			t.Errorf("printed, %s does not show %s", p.path, p.shows)
+		}
+		if eval[bool](b, fmt.Sprintf(`[...document.querySelectorAll(%s)].some(e => e.offsetParent !== null)`, jsString(p.hides))) {
+			t.Errorf("printed, %s shows %s", p.path, p.hides)
+		}
+		ctx, cancel := context.WithTimeout(b.ctx, stepWait)
+		img, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		cancel()
+		if err != nil {
+			t.Fatalf("screenshot of %s printed: %v", p.path, err)
+		}
+		if *updateScreenshots {
+			if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", "print-"+p.name+".png"), img, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

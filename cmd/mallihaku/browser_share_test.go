@@ -127,7 +127,7 @@ func (s *browserSuite) testPrintView(t *testing.T) {
 		if eval[bool](b, fmt.Sprintf(`[...document.querySelectorAll(%s)].some(e => e.offsetParent !== null)`, jsString(p.hides))) {
 			t.Errorf("printed, %s shows %s", p.path, p.hides)
 		}
-		ctx, cancel := context.WithTimeout(b.ctx, stepWait)
+		ctx, cancel := context.WithTimeout(b.ctx, 4*stepWait)
 		img, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		cancel()
 		if err != nil {

@@ -927,7 +927,9 @@ func (s *browserSuite) testScreenshots(t *testing.T) {
 		b.do(fmt.Sprintf("a %d px wide window", width), chromedp.EmulateViewport(width, 800))
 		for _, p := range s.samplePages(t) {
 			b.open(p.path)
-			ctx, cancel := context.WithTimeout(b.ctx, stepWait)
+			// A full page of results is thousands of pixels tall: capturing it may take longer
+			// than a step on a busy machine.
+			ctx, cancel := context.WithTimeout(b.ctx, 4*stepWait)
 			img, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			cancel()
 			if err != nil {

@@ -52,14 +52,17 @@ type yearRangeView struct {
 }
 
 // addYearRanges gives the year facets of the sidebar their from–to fields, and returns the
-// chips of the ranges chosen.
-func addYearRanges(lang string, params url.Values, req search.Request, groups []facetGroup) []chip {
+// chips of the ranges chosen, and as hidden fields the ends of ranges whose facet is not listed
+// (so that the form keeps them).
+func addYearRanges(lang string, params url.Values, req search.Request, groups []facetGroup) (chips []chip, hidden []param) {
+	listed := map[string]bool{}
 	for i := range groups {
 		names, ok := yearParams[groups[i].Key]
 		if !ok {
 			continue
 		}
 		g := &groups[i]
+		listed[g.Key] = true
 		yr := req.Years[g.Key]
 		rv := yearRangeView{Legend: tr(lang, "year_range"), FromLabel: tr(lang, "year_from"), ToLabel: tr(lang, "year_to"),
 			FromName: names[0], ToName: names[1], FromID: "r-" + names[0], ToID: "r-" + names[1], Min: search.MinYear, Max: search.MaxYear}
@@ -71,11 +74,17 @@ func addYearRanges(lang string, params url.Values, req search.Request, groups []
 		}
 		g.Range = &rv
 	}
-	var chips []chip
 	for _, key := range []string{"year", "created_year"} {
 		yr, ok := req.Years[key]
 		if !ok {
 			continue
+		}
+		if !listed[key] {
+			for _, name := range yearParams[key] {
+				if v := params.Get(name); v != "" {
+					hidden = append(hidden, param{name, v})
+				}
+			}
 		}
 		text := tr(lang, "facet_"+key) + " " + yearRangeText(yr)
 		p := clone(params)
@@ -84,7 +93,7 @@ func addYearRanges(lang string, params url.Values, req search.Request, groups []
 		p.Del(yearParams[key][1])
 		chips = append(chips, chip{Key: key + "_range", Value: yearRangeText(yr), Text: text, Remove: tr(lang, "remove_filter", text), Href: "/?" + p.Encode()})
 	}
-	return chips
+	return chips, hidden
 }
 
 func yearRangeText(yr search.YearRange) string {

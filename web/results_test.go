@@ -131,6 +131,11 @@ func TestYearRangesFilterThePageAndShowAsAChip(t *testing.T) {
 	if got := doc.Find("#tulosmaara").AttrOr("data-total", ""); got != "4" {
 		t.Errorf("created from 2020 finds %s models, want 4", got)
 	}
+	// A search with no model in the years lists no year: the form keeps the range all the same.
+	doc = fetchPage(t, srv, srv.URL, "/?q=olematon&year_from=2016")
+	if got := formParams(doc).Get("year_from"); got != "2016" {
+		t.Errorf("a search that finds nothing would resend year_from=%q, want 2016", got)
+	}
 	for _, path := range []string{"/?year_from=2020&year_to=2018", "/?year_from=kaksi", "/api/v1/search?created_year_to=3000"} {
 		if resp, _ := get(t, srv, path); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("%s: status %d, want 400", path, resp.StatusCode)

@@ -244,7 +244,8 @@ func (s *server) searchPage(c *gin.Context) error {
 
 	shown := map[param]bool{}
 	v.Facets = sidebar(lang, params, req, res, shown)
-	rangeChips := addYearRanges(lang, params, req, v.Facets)
+	rangeChips, rangeHidden := addYearRanges(lang, params, req, v.Facets)
+	v.Hidden = append(v.Hidden, rangeHidden...)
 	selected := 0
 	for _, f := range search.Facets {
 		for _, val := range req.Filters[f.Key] {

@@ -140,3 +140,40 @@ func (s *browserSuite) testPrintView(t *testing.T) {
 		}
 	}
 }
+
+// testFacetFilter types into the topic list's filter box, and orders the list A–Ö.
+func (s *browserSuite) testFacetFilter(t *testing.T) {
+	b := s.newTab(t)
+	b.open("/")
+	const fs = `document.querySelector('fieldset.facet[data-facet="topic"]')`
+	visible := func() []string {
+		return eval[[]string](b, `[...`+fs+`.querySelectorAll('li')].filter(li => li.offsetParent !== null).map(li => li.querySelector('.v').textContent)`)
+	}
+	b.do("typing palvel in the topic filter", chromedp.SendKeys(chromedp.CSS(`fieldset.facet[data-facet="topic"] input.facetfilter`), "palvel"))
+	shown := visible()
+	if len(shown) == 0 {
+		t.Fatal("typing palvel in the topic filter shows no topic")
+	}
+	for _, v := range shown {
+		if !strings.Contains(strings.ToLower(v), "palvel") {
+			t.Errorf("the topic filter palvel shows %q", v)
+		}
+	}
+	all := eval[int](b, fs+`.querySelectorAll('li').length`)
+	if len(shown) == all {
+		t.Errorf("the filter palvel hides none of the %d topics", all)
+	}
+	b.do("emptying the filter and pressing A–Ö",
+		chromedp.Evaluate[chromedp.Void](`(e => { e.value = ''; e.dispatchEvent(new Event('input')); })(`+fs+`.querySelector('input.facetfilter'))`),
+		chromedp.Click(chromedp.CSS(`fieldset.facet[data-facet="topic"] button.facetorder`)))
+	ordered := visible()
+	if len(ordered) != all {
+		t.Fatalf("A–Ö shows %d of the %d topics, want all in one list", len(ordered), all)
+	}
+	if !eval[bool](b, `(a => a.every((v, i) => i === 0 || a[i-1].localeCompare(v, 'fi') <= 0))([...`+fs+`.querySelectorAll('li .v')].map(e => e.textContent))`) {
+		t.Errorf("A–Ö lists the topics as %q", ordered)
+	}
+	if eval[string](b, fs+`.querySelector('button.facetorder').getAttribute('aria-pressed')`) != "true" {
+		t.Error("the A–Ö button does not say it is pressed")
+	}
+}

@@ -109,6 +109,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("ExportDownloadsTheSearchAsCSV", s.testExportDownload)
 	t.Run("CopyLinkPutsThePermalinkOnTheClipboard", s.testCopyLink)
 	t.Run("PrintedPagesShowTheSearchAndTheSource", s.testPrintView)
+	t.Run("LongFacetListsFilterAndSortAToO", s.testFacetFilter)
 	t.Run("PagesHaveNoSeriousAxeViolations", s.testAxe)
 	t.Run("PagesFitA320pxWideScreen", s.testNarrow)
 	t.Run("EmptyResultPageWeighsUnder100kB", s.testWeight)

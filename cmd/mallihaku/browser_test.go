@@ -927,10 +927,13 @@ func (s *browserSuite) testScreenshots(t *testing.T) {
 	for _, width := range []int64{1280, 375} {
 		b.do(fmt.Sprintf("a %d px wide window", width), chromedp.EmulateViewport(width, 800))
 		for _, p := range s.samplePages(t) {
-			b.open(p.path)
-			// A full page of results is thousands of pixels tall: capturing it may take longer
-			// than a step on a busy machine.
+			// A full page of results is thousands of pixels tall: laying it out at a new width
+			// and capturing it may take longer than a step on a busy machine.
 			ctx, cancel := context.WithTimeout(b.ctx, 4*stepWait)
+			if err := chromedp.Do(ctx, chromedp.Navigate(s.base+p.path)); err != nil {
+				cancel()
+				t.Fatalf("opening %s at %d px: %v", p.path, width, err)
+			}
 			img, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			cancel()
 			if err != nil {

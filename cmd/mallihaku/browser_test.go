@@ -42,8 +42,10 @@ var updateScreenshots = flag.Bool("update-screenshots", false, "also write the b
 const (
 	// stepWait is the longest a step waits for the page to get where it should.
 	stepWait = 5 * time.Second
-	// maxTabs caps the Tab presses that look for an element in each direction.
-	maxTabs = 150
+	// maxTabs caps the Tab presses that look for an element in each direction: from the search
+	// box to the pager past the sidebar (each long list with its filter box and A–Ö button) and
+	// 20 cards (a title and two to four topic links each) is about 200.
+	maxTabs = 300
 )
 
 // chromePath returns the browser to drive: $CHROME_PATH, or /usr/bin/chromium. Without one the

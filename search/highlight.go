@@ -63,8 +63,8 @@ func highlight(m practice.Model, locs []indexer.Location) Highlights {
 		}
 	}
 	var h Highlights
-	if f, n := fragment(m.Title, title, 2*fragmentWidth); n > 0 {
-		h.Title = []string{f}
+	if len(cleanSpans(m.Title, title)) > 0 { // a title is marked whole, never cut
+		h.Title = []string{markAll(m.Title, title)}
 	}
 	if f, n := fragment(m.Summary, summary, fragmentWidth); n > 0 {
 		h.Summary = []string{f}

@@ -75,6 +75,8 @@ func (e *QueryError) Error() string {
 		msg = fmt.Sprintf("unknown filter %q", e.Word)
 	case CodeTooManyValues:
 		msg = fmt.Sprintf("filter %s has more than %d values", e.Word, e.Limit)
+	case CodeBadYears:
+		msg = fmt.Sprintf("the years of %s must run from a year to the same or a later one, between %d and %d", e.Word, MinYear, MaxYear)
 	default:
 		msg = e.Code
 	}

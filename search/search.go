@@ -51,11 +51,12 @@ var Sorts = map[string][]string{
 // Request is one search as a user asked it.
 type Request struct {
 	Query     string
-	Filters   map[string][]string // facet key → selected values
-	Sort      string              // a key of Sorts; "" is relevance
-	Page      int                 // from 1; 0 is 1
-	Size      int                 // 0 is DefaultSize
-	FacetSize int                 // 0 is DefaultFacetSize
+	Filters   map[string][]string  // facet key → selected values
+	Years     map[string]YearRange // year facet key (year, created_year) → the years wanted
+	Sort      string               // a key of Sorts; "" is relevance
+	Page      int                  // from 1; 0 is 1
+	Size      int                  // 0 is DefaultSize
+	FacetSize int                  // 0 is DefaultFacetSize
 }
 
 // Result is what one search found.
@@ -179,7 +180,7 @@ func (s *Searcher) Warm(ctx context.Context) error {
 func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request, text query.Query) (Result, error) {
 	out := Result{Query: r.Query, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
 	from := (r.Page - 1) * r.Size
-	sets := c.filterSets(r.Filters)
+	sets := c.filterSets(c.withYears(r.Filters, r.Years))
 	filtered := c.intersect(nil, sets, "") // every filter: c.docs when there are none
 
 	_, browse := text.(*query.MatchAllQuery)
@@ -278,6 +279,9 @@ func (r *Request) normalize() error {
 	}
 	if _, ok := Sorts[r.Sort]; !ok {
 		return &QueryError{Code: CodeUnknownSort, Word: r.Sort}
+	}
+	if err := r.normalizeYears(); err != nil {
+		return err
 	}
 	for key, values := range r.Filters {
 		if _, ok := FacetByKey(key); !ok {

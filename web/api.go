@@ -37,7 +37,9 @@ func searchRequest(q url.Values) (search.Request, error) {
 			r.Filters[f.Key] = vs
 		}
 	}
-	return r, nil
+	years, err := yearRanges(q)
+	r.Years = years
+	return r, err
 }
 
 // apiHit is a model found: the brief of it, with its score and highlights.

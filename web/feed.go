@@ -97,11 +97,7 @@ func (s *server) feed(c *gin.Context) error {
 		return err
 	}
 
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	base := scheme + "://" + c.Request.Host
+	base := siteBase(c.Request)
 	self := base + "/feed.atom"
 	if len(params) > 0 {
 		self += "?" + params.Encode()

@@ -34,6 +34,9 @@ type modelView struct {
 	BackHref                string
 	ProgrammeHref           string
 	Related                 []practice.Model
+	Share                   shareView
+	// Marked is the model's text with the words of the search it was found by (?q=) marked.
+	Marked markedView
 }
 
 func (s *server) modelPage(c *gin.Context) error {
@@ -86,6 +89,10 @@ func (s *server) modelPage(c *gin.Context) error {
 	}
 	v.BackHref = backToSearch(c.Request, v.HomeHref)
 	v.ProgrammeHref = programmeHref(m.Programme, v.LangParam)
+	v.Share = shareOf(c.Request, v.Lang, v.LangParam, m)
+	if v.Marked, err = s.marked(c, m); err != nil {
+		return err
+	}
 	return render(c, s.pages["model"], http.StatusOK, v)
 }
 

@@ -32,6 +32,7 @@ var openAPI []byte
 type Searcher interface {
 	Search(ctx context.Context, r search.Request) (search.Result, error)
 	Model(ctx context.Context, id string) (practice.Model, error)
+	Mark(ctx context.Context, query string, m practice.Model) (search.Marked, error)
 	Related(ctx context.Context, m practice.Model, n int) ([]practice.Model, error)
 	AllFacets(ctx context.Context) (map[string][]search.FacetValue, error)
 	Status(ctx context.Context) (search.IndexStatus, error)

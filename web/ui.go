@@ -147,6 +147,8 @@ type facetGroup struct {
 	Items, More []facetItem
 	// AllHref asks for more values than were listed, when the list may have been cut short.
 	MoreLabel, AllHref, AllLabel string
+	// Range is the from–to pair of a year facet; nil for other facets.
+	Range *yearRangeView
 }
 
 // facetItem is one checkbox of the sidebar; Children are the values beneath it in the region
@@ -168,7 +170,11 @@ type suggestionView struct {
 
 type hitView struct {
 	ID, Title, Phase, Modified, ModifiedISO string
-	Region, Topics                          []string
+	// Href is the model's page, with the query; Marked the title with its words marked.
+	Href, Location string
+	Marked         template.HTML
+	Tags           []tagLink
+	Region, Topics []string
 	// Snippet is the best highlighted fragment, SnippetFrom the heading of the section it
 	// comes from (both HTML: escaped text, <mark> the only markup).
 	Snippet, SnippetFrom template.HTML
@@ -196,6 +202,9 @@ type searchView struct {
 	Pages                     []pageLink
 	PrevHref, NextHref        string
 	exportLinks
+	printView
+	// Shown is which hits of how many the page shows (21–40 / 42), ShownLabel the same in words.
+	Shown, ShownLabel string
 }
 
 func (s *server) searchPage(c *gin.Context) error {
@@ -225,9 +234,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	if res.Took.Seconds() < 0.01 {
 		v.Took = tr(lang, "took_fast")
 	}
-	for _, key := range pageSorts {
-		v.Sorts = append(v.Sorts, option{Value: key, Label: tr(lang, "sort_"+key), Selected: key == req.Sort || (req.Sort == "" && key == "relevance")})
-	}
+	v.Sorts = sortOptions(lang, req)
 	if sg := res.Suggestion; sg != nil {
 		p := clone(params)
 		p.Set("q", sg.Query)
@@ -237,6 +244,8 @@ func (s *server) searchPage(c *gin.Context) error {
 
 	shown := map[param]bool{}
 	v.Facets = sidebar(lang, params, req, res, shown)
+	rangeChips, rangeHidden := addYearRanges(lang, params, req, v.Facets)
+	v.Hidden = append(v.Hidden, rangeHidden...)
 	selected := 0
 	for _, f := range search.Facets {
 		for _, val := range req.Filters[f.Key] {
@@ -256,6 +265,8 @@ func (s *server) searchPage(c *gin.Context) error {
 			v.Chips = append(v.Chips, chip{Key: f.Key, Value: val, Text: text, Remove: tr(lang, "remove_filter", name), Href: toggle(params, f.Key, val)})
 		}
 	}
+	v.Chips = append(v.Chips, rangeChips...)
+	selected += len(rangeChips)
 	v.FiltersLabel = tr(lang, "filters")
 	if selected > 0 {
 		v.FiltersLabel = tr(lang, "filters_chosen", selected)
@@ -283,6 +294,8 @@ func (s *server) searchPage(c *gin.Context) error {
 	feed.Del("sort")
 	v.FeedHref, v.FeedTitle = "/feed.atom?"+feed.Encode(), tr(lang, "feed_title")+": "+v.Title
 	v.exportLinks = exportLinksOf(lang, params, res.Total)
+	v.printView = printOf(c.Request, lang, req)
+	v.Shown, v.ShownLabel = shownRange(lang, res)
 
 	for _, h := range res.Hits {
 		hv := hitView{ID: h.Model.ID, Title: h.Model.Title, Phase: valueLabel(lang, "phase", h.Model.Phase), Region: h.Model.Region,
@@ -291,6 +304,7 @@ func (s *server) searchPage(c *gin.Context) error {
 			hv.ModifiedISO = h.Model.Modified.String()
 		}
 		hv.Snippet, hv.SnippetFrom = snippet(h)
+		hv.Href, hv.Location, hv.Marked, hv.Tags = hitHref(h.Model.ID, req.Query, params.Get("lang")), h.Model.Location, markedTitle(h), tagLinks(params, h.Model.Topics)
 		v.Hits = append(v.Hits, hv)
 	}
 	pages := pageCount(res.Total, res.Size)

@@ -117,6 +117,13 @@ func TestSearchFormResubmitsEveryChoiceOfTheURL(t *testing.T) {
 			want.Set("q", "")
 		}
 		got := formParams(fetchPage(t, srv, srv.URL, path))
+		for _, names := range yearParams { // empty year range fields leave the range open
+			for _, name := range names {
+				if got.Get(name) == "" {
+					got.Del(name)
+				}
+			}
+		}
 		for k := range got {
 			slices.Sort(got[k])
 			slices.Sort(want[k])

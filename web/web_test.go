@@ -69,8 +69,9 @@ func get(t *testing.T, srv *httptest.Server, path string) (*http.Response, strin
 	return resp, string(b)
 }
 
-// ownScript is the address of the one script of every page: the page's own enhancements.
-var ownScript = regexp.MustCompile(`^/static/app\.js\?v=[0-9a-f]{12}$`)
+// ownScript is the address of a script of our own: the pages' enhancements (app.js), the
+// model page's copy buttons (share.js) or the facet lists' filter box (facets.js).
+var ownScript = regexp.MustCompile(`^/static/(app|share|facets)\.js\?v=[0-9a-f]{12}$`)
 
 var unescapedScript = regexp.MustCompile(`(?i)<script`)
 

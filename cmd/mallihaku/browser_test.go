@@ -42,8 +42,10 @@ var updateScreenshots = flag.Bool("update-screenshots", false, "also write the b
 const (
 	// stepWait is the longest a step waits for the page to get where it should.
 	stepWait = 5 * time.Second
-	// maxTabs caps the Tab presses that look for an element in each direction.
-	maxTabs = 150
+	// maxTabs caps the Tab presses that look for an element in each direction: from the search
+	// box to the pager past the sidebar (each long list with its filter box and A–Ö button) and
+	// 20 cards (a title and two to four topic links each) is about 200.
+	maxTabs = 300
 )
 
 // chromePath returns the browser to drive: $CHROME_PATH, or /usr/bin/chromium. Without one the
@@ -106,6 +108,10 @@ func TestBrowser(t *testing.T) {
 	t.Run("SameJourneyWithTheKeyboardOnly", s.testKeyboard)
 	t.Run("SearchAndFilterWithoutJavaScript", s.testNoScript)
 	t.Run("ModelTextShowsAQuotedScriptTagAsText", s.testScriptAsText)
+	t.Run("ExportDownloadsTheSearchAsCSV", s.testExportDownload)
+	t.Run("CopyLinkPutsThePermalinkOnTheClipboard", s.testCopyLink)
+	t.Run("PrintedPagesShowTheSearchAndTheSource", s.testPrintView)
+	t.Run("LongFacetListsFilterAndSortAToO", s.testFacetFilter)
 	t.Run("PagesHaveNoSeriousAxeViolations", s.testAxe)
 	t.Run("PagesFitA320pxWideScreen", s.testNarrow)
 	t.Run("EmptyResultPageWeighsUnder100kB", s.testWeight)
@@ -779,6 +785,8 @@ func (s *browserSuite) samplePages(t *testing.T) []samplePage {
 		{"filtered", "/?region=" + url.QueryEscape(region)},
 		{"empty", "/?q=xyzzyqwerty"},
 		{"model", "/malli/" + slug},
+		// A model opened from the results of päihde: its words marked.
+		{"model-searched", "/malli/" + s.search(t, "q=p%C3%A4ihde").Hits[0].ID + "?q=p%C3%A4ihde"},
 	}
 }
 
@@ -825,6 +833,8 @@ func (s *browserSuite) testAxe(t *testing.T) {
 	pages := s.samplePages(t)
 	// The Swedish and English pages too: their strings and lang attributes are their own.
 	pages = append(pages, samplePage{"filtered in Swedish", pages[1].path + "&lang=sv"}, samplePage{"model in English", pages[3].path + "?lang=en"})
+	// A year range's chip and fields.
+	pages = append(pages, samplePage{"updated 2020–2024", "/?year_from=2020&year_to=2024"})
 	for _, p := range pages {
 		b.open(p.path)
 		eval[chromedp.Void](b, src)
@@ -919,8 +929,13 @@ func (s *browserSuite) testScreenshots(t *testing.T) {
 	for _, width := range []int64{1280, 375} {
 		b.do(fmt.Sprintf("a %d px wide window", width), chromedp.EmulateViewport(width, 800))
 		for _, p := range s.samplePages(t) {
-			b.open(p.path)
-			ctx, cancel := context.WithTimeout(b.ctx, stepWait)
+			// A full page of results is thousands of pixels tall: laying it out at a new width
+			// and capturing it may take longer than a step on a busy machine.
+			ctx, cancel := context.WithTimeout(b.ctx, 4*stepWait)
+			if err := chromedp.Do(ctx, chromedp.Navigate(s.base+p.path)); err != nil {
+				cancel()
+				t.Fatalf("opening %s at %d px: %v", p.path, width, err)
+			}
 			img, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			cancel()
 			if err != nil {

@@ -100,7 +100,7 @@
 
   form.addEventListener("change", function (e) {
     var t = e.target;
-    if (t.type === "checkbox" || t.id === "sort") load(urlOf(), "push");
+    if (t.type === "checkbox" || t.id === "sort" || t.type === "number") load(urlOf(), "push");
   });
 
   input.addEventListener("input", function () {

@@ -28,13 +28,13 @@ import (
 // timed from its first answer on: that one works out the corrections, once per index version.
 func TestMisspelledCompoundsOnTwentyConnectionsLeaveOtherSearchesAlone(t *testing.T) {
 	const (
-		models      = 300
-		perClient   = 40
+		models      = 200
+		perClient   = 25
 		others      = 4
 		connections = 20
 		attackRate  = 20 // searches per second: the default --search-rate
 		noiseFloor  = 20 * time.Millisecond
-		attackFor   = 4 * time.Second
+		attackFor   = 3 * time.Second
 	)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ix, err := indexer.Open(t.TempDir(), log)

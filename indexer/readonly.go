@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 var (
@@ -50,7 +50,7 @@ func OpenReadOnly(dir string, wait time.Duration, log *slog.Logger, opts ...Opti
 	var first error
 	for _, g := range candidates {
 		idx, err := bleve.OpenUsing(filepath.Join(root, g), map[string]any{"read_only": true, "bolt_timeout": wait.String()})
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("open index %s: %w", dir, ErrInUse)
 		}
 		if err != nil {

@@ -120,13 +120,17 @@ func (s *Searcher) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	var out Result
 	err = s.read(ctx, func(ctx context.Context, v *sharedView, c *corpus) error {
-		out, err = s.run(ctx, v, c, r, s.textQuery(clauses))
-		return err
+		if out, err = s.run(ctx, v, c, r, s.textQuery(clauses)); err != nil {
+			return err
+		}
+		// A spelling suggestion when nothing was found: in the same slot, deadline and term
+		// cap, so that misspelled words cost no more than the search allows.
+		out = s.withSuggestion(ctx, v, c, r, clauses, out)
+		return nil
 	})
 	if err != nil {
 		return Result{}, err
 	}
-	out = s.withSuggestion(ctx, r, clauses, out) // spelling suggestion when nothing was found
 	out.Took = time.Since(start)
 	return out, nil
 }

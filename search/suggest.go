@@ -2,8 +2,10 @@ package search
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -23,22 +25,70 @@ const (
 	fuzzyHits            = 20
 )
 
+// maxCorrectedWords bounds what one query's suggestion may cost, whatever its words: only
+// its longest unknown words are corrected (a short typo is as likely a word the index lacks),
+// each with a bounded number of Voikko suggestions and fuzzy lookups, all within the search's
+// own deadline. What a view has worked out for a word is kept for as long as the index
+// version lasts, up to maxCachedWords words.
+const (
+	maxCorrectedWords = 3
+	maxCachedWords    = 4096
+)
+
+// correction is what a view has worked out for one word: known (it needs no correction),
+// or the correction found (to, "" when none was).
+type correction struct {
+	known bool
+	to    string
+}
+
+// corrections are a view's word corrections: an index version's, so they never go stale.
+type corrections struct {
+	mu    sync.Mutex
+	words map[string]correction
+	// work is held while a word is being corrected. A search that finds it held goes without
+	// that correction rather than wait in its slot: suggestion work never takes more than one
+	// search's share of the machine, however many misspelled queries arrive at once.
+	work sync.Mutex
+}
+
+func (cs *corrections) get(word string) (correction, bool) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	c, ok := cs.words[word]
+	return c, ok
+}
+
+func (cs *corrections) put(word string, c correction) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.words == nil || len(cs.words) >= maxCachedWords {
+		cs.words = map[string]correction{} // start again: cheaper than tracking use
+	}
+	cs.words[word] = c
+}
+
 // withSuggestion is what a search that found nothing answers: when some word of the query
 // matches nothing and Voikko does not know it (a typo, most likely), res gets a suggestion,
 // the query with such words corrected; when the suggestion finds models, the answer is its
-// results, marked Applied. Otherwise res is returned as it is.
-func (s *Searcher) withSuggestion(ctx context.Context, r Request, clauses []Clause, res Result) Result {
+// results, marked Applied. Otherwise res is returned as it is. It runs within the search's
+// slot, deadline and term cap, on the same view.
+func (s *Searcher) withSuggestion(ctx context.Context, v *sharedView, c *corpus, r Request, clauses []Clause, res Result) Result {
 	if res.Total > 0 || len(clauses) == 0 {
 		return res
 	}
-	fixed, ok := s.suggest(ctx, clauses)
+	fixed, ok := s.suggest(ctx, v, clauses)
 	if !ok {
 		return res
 	}
 	res.Suggestion = &Suggestion{Query: fixed}
+	altClauses, err := Parse(fixed)
+	if err != nil {
+		return res
+	}
 	alt := r
 	alt.Query = fixed
-	altRes, err := s.Search(ctx, alt)
+	altRes, err := s.run(ctx, v, c, alt, s.textQuery(altClauses))
 	if err != nil || altRes.Total == 0 {
 		return res
 	}
@@ -49,34 +99,81 @@ func (s *Searcher) withSuggestion(ctx context.Context, r Request, clauses []Clau
 
 // suggest rewrites the query with its unknown words corrected; ok is false when no word
 // needed or found a correction. Phrases, prefixes and excluded words are kept as written.
-func (s *Searcher) suggest(ctx context.Context, clauses []Clause) (string, bool) {
+// Words are looked at longest first, and at most maxCorrectedWords unknown ones are
+// corrected.
+func (s *Searcher) suggest(ctx context.Context, v *sharedView, clauses []Clause) (string, bool) {
 	an := s.index.Analyzer()
-	changed := false
+	var words []string
+	for _, c := range clauses {
+		for _, a := range c.alternatives() {
+			if !a.Phrase && !a.Prefix && !a.Exclude {
+				words = append(words, strings.Fields(a.Text)...)
+			}
+		}
+	}
+	slices.SortStableFunc(words, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
+	fixes := map[string]string{}
+	unknown := 0
+	for _, w := range slices.Compact(words) {
+		if unknown == maxCorrectedWords || ctx.Err() != nil {
+			break
+		}
+		c := s.correction(ctx, v, an, w)
+		if c.known {
+			continue
+		}
+		unknown++
+		if c.to != "" {
+			fixes[w] = c.to
+		}
+	}
+	if len(fixes) == 0 {
+		return "", false
+	}
 	var out []string
 	for _, c := range clauses {
 		var alts []string
 		for _, a := range c.alternatives() {
-			text, fixed := s.suggestClause(ctx, an, a)
-			alts = append(alts, text)
-			changed = changed || fixed
+			alts = append(alts, clauseText(a, fixes))
 		}
 		out = append(out, strings.Join(alts, " OR "))
 	}
-	return strings.Join(out, " "), changed
+	return strings.Join(out, " "), true
 }
 
-// suggestClause writes one clause (without its Or) back as query text, its unknown words
-// corrected unless it is a phrase, a prefix or excluded; fixed says a word was corrected.
-func (s *Searcher) suggestClause(ctx context.Context, an *finnish.Analyzer, c Clause) (text string, fixed bool) {
+// correction is the view's correction of word, worked out once per index version; none (an
+// unknown word without a correction) while another search is working one out.
+func (s *Searcher) correction(ctx context.Context, v *sharedView, an *finnish.Analyzer, word string) correction {
+	if c, ok := v.fixes.get(word); ok {
+		return c
+	}
+	if !v.fixes.work.TryLock() {
+		return correction{}
+	}
+	defer v.fixes.work.Unlock()
+	if c, ok := v.fixes.get(word); ok {
+		return c // another search worked it out meanwhile
+	}
+	to, known := s.correct(ctx, an, word)
+	c := correction{known: known, to: to}
+	// Kept even when the deadline cut it short (and it may have missed a correction), so
+	// that sending the same words again costs nothing more.
+	v.fixes.put(word, c)
+	return c
+}
+
+// clauseText writes one clause (without its Or) back as query text, its words replaced by
+// their fixes unless it is a phrase, a prefix or excluded.
+func clauseText(c Clause, fixes map[string]string) string {
 	words := strings.Fields(c.Text)
 	if !c.Phrase && !c.Prefix && !c.Exclude {
 		for i, w := range words {
-			if fix, ok := s.correct(ctx, an, w); ok {
-				words[i], fixed = fix, true
+			if fix, ok := fixes[w]; ok {
+				words[i] = fix
 			}
 		}
 	}
-	text = strings.Join(words, " ")
+	text := strings.Join(words, " ")
 	switch {
 	case c.Phrase:
 		text = `"` + text + `"`
@@ -86,16 +183,17 @@ func (s *Searcher) suggestClause(ctx context.Context, an *finnish.Analyzer, c Cl
 	if c.Exclude {
 		text = "-" + text
 	}
-	return text, fixed
+	return text
 }
 
 // correct returns a correction of word when it needs one: when Voikko does not recognise
-// it and it matches nothing in the index. The first of Voikko's suggestions that matches
-// something wins; else the nearest word of the index as written (bounded edit distance).
-func (s *Searcher) correct(ctx context.Context, an *finnish.Analyzer, word string) (string, bool) {
+// it and it matches nothing in the index (known is true otherwise). The first of Voikko's
+// suggestions that matches something wins; else the nearest word of the index as written
+// (bounded edit distance); "" when there is none.
+func (s *Searcher) correct(ctx context.Context, an *finnish.Analyzer, word string) (to string, known bool) {
 	w := an.Word(word)
 	if w.Stop || w.Known || s.matches(ctx, w) {
-		return "", false
+		return "", true
 	}
 	// Of Voikko's suggestions that the index has, the nearest to what was typed, then the
 	// one in most models (velkaneuvota: velkaneuvonta rather than velkaneuvoja).
@@ -115,9 +213,13 @@ func (s *Searcher) correct(ctx context.Context, an *finnish.Analyzer, word strin
 		}
 	}
 	if best != "" {
-		return best, true
+		return best, false
 	}
-	return s.nearestTerm(ctx, w.Exact)
+	if ctx.Err() != nil {
+		return "", false
+	}
+	to, _ = s.nearestTerm(ctx, w.Exact)
+	return to, false
 }
 
 // matches reports whether any model has the word in some form.

@@ -40,6 +40,8 @@ type sharedView struct {
 	matches map[string]*matchSet // recent word searches, by query and scoring
 	recent  []string             // their keys, oldest first
 	held    int                  // documents held by matches
+
+	fixes corrections // spelling corrections of words, worked out once per index version
 }
 
 // maxModels bounds the decoded documents a view keeps.

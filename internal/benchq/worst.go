@@ -19,5 +19,14 @@ func WorstQueries() map[string]string {
 		"prefix kun*":     "kun*",
 		"many prefixes":   "kun* per* tuk* pal* las* nuo* ikä* työ*",
 		"32 common words": strings.Repeat("ja ", 32),
+		// Every word unknown and long, so that each asks for a spelling suggestion (issue 11:
+		// about 1 s of CPU before suggestions were bounded).
+		"24 misspelled compounds": MisspelledCompounds,
 	}
 }
+
+// MisspelledCompounds is 24 long compound words, each misspelled (under 500 characters).
+const MisspelledCompounds = "perhekeskustoiminöay vammaifpalvelulakiz lasoensuojeluilmoitusj mielenterveyskuntoutujs päihdetyöntekijöidwn ikääntyneidenpalvelz " +
+	"kotihoidonasiakasohj työllisyydenhoitopalx omaishoitajavalmennuz nuorisotyöverkostp sosiaalihuoltolakiq terveydenhuoltohenkq " +
+	"varhaiskasvatusyksikj maahanmuuttajaperhk kuntoutusohjaajapalm asumisneuvontatoimq velkaneuvontapalvx yksinäisyydenehkäisq " +
+	"digituentukihenkilj lapsiperhekotipalvk vertaistukiryhmäz kriisipäivystyspalvo koulukuraattorix perusterveydenhuolot"

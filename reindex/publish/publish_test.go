@@ -471,3 +471,39 @@ func TestTheSameFolderPacksToTheSameBytes(t *testing.T) {
 		t.Errorf("unpacked %q", got)
 	}
 }
+
+func TestAWriterPublishesItsGenerationOnceStorageIsBackAndAfterAnUpdateInPlace(t *testing.T) {
+	srv := s3test.Start(t, bucket)
+	st := srv.Store(bucket, "prod")
+	writer, _ := index(t, "a")
+	pub := publisher(t, st, "w")
+	srv.Stop()
+	if _, err := pub.PublishLive(context.Background(), writer, t.TempDir()); err == nil {
+		t.Fatal("publishing with storage down succeeded")
+	}
+	if s := pub.Status(); s.Error == "" || s.Served != writer.Generation() || !s.Agreed.IsZero() {
+		t.Errorf("writer status with storage down: %+v", s)
+	}
+	srv.Restart()
+	m := publish(t, pub, writer)
+	if s := pub.Status(); s.Error != "" || s.Manifest != m.Generation || s.Served != m.Generation || s.Agreed.IsZero() {
+		t.Errorf("writer status after publishing: %+v", s)
+	}
+
+	// An incremental update changes the live generation in place: it is published anew,
+	// and a replica takes it.
+	r := replica(t, st, "")
+	if err := r.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Put(practice.Model{ID: "b", Title: "Malli b"}); err != nil {
+		t.Fatal(err)
+	}
+	updated := publish(t, pub, writer)
+	if updated.Generation == m.Generation || updated.Documents != 2 {
+		t.Fatalf("after an update in place the manifest names %s with %d models", updated.Generation, updated.Documents)
+	}
+	if err := r.Sync(context.Background()); err != nil || r.count(t) != 2 || r.Status().Served != updated.Generation {
+		t.Errorf("replica after the update: %v, %d models, %+v", err, r.count(t), r.Status())
+	}
+}

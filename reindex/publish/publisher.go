@@ -51,6 +51,57 @@ type PublisherConfig struct {
 type Publisher struct {
 	cfg PublisherConfig
 	mu  sync.Mutex // one publication at a time
+
+	smu sync.Mutex // guards st
+	st  Status
+}
+
+// Status reports the last publication or check: the generation served, the manifest's, when
+// they last agreed, and the last failure.
+func (p *Publisher) Status() Status {
+	p.smu.Lock()
+	defer p.smu.Unlock()
+	return p.st
+}
+
+func (p *Publisher) record(served, manifest string, checked bool, err error) {
+	p.smu.Lock()
+	defer p.smu.Unlock()
+	p.st.Ready = true
+	if served != "" {
+		p.st.Served = served
+	}
+	if manifest != "" {
+		p.st.Manifest = manifest
+	}
+	if checked {
+		p.st.Checked = time.Now()
+	}
+	p.st.Error = ""
+	if err != nil {
+		p.st.Error = err.Error()
+	}
+	if p.st.Served != "" && p.st.Served == p.st.Manifest {
+		p.st.Agreed = time.Now()
+	}
+}
+
+// Run publishes the live generation of ix at once and then every interval until ctx ends,
+// whenever the manifest does not name it: at start-up, after an update in place, and again
+// after a publication that failed (storage down). tmp is a folder for the copies.
+func (p *Publisher) Run(ctx context.Context, ix *indexer.Index, tmp string, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := p.PublishLive(ctx, ix, tmp); err != nil && ctx.Err() == nil {
+			p.cfg.Logger.Warn("generation not published; trying again", "in", interval, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // NewPublisher returns a Publisher.
@@ -210,14 +261,19 @@ func (p *Publisher) prune(ctx context.Context, current string) {
 
 // PublishLive publishes the live generation of ix, unless the manifest names it already: it
 // copies it into a folder under tmp, publishes the copy and removes it.
-func (p *Publisher) PublishLive(ctx context.Context, ix *indexer.Index, tmp string) (Manifest, error) {
+func (p *Publisher) PublishLive(ctx context.Context, ix *indexer.Index, tmp string) (m Manifest, err error) {
 	live, err := ix.Describe()
 	if err != nil {
 		return Manifest{}, err
 	}
-	if cur, _, err := Current(ctx, p.cfg.Store); err == nil && cur.Generation == live.Name {
+	cur, _, err := Current(ctx, p.cfg.Store)
+	if err == nil && cur.Generation == live.Name {
+		p.record(live.Name, cur.Generation, true, nil)
 		return cur, nil
 	}
+	defer func() {
+		p.record(live.Name, m.Generation, err == nil, err)
+	}()
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return Manifest{}, err
 	}

@@ -30,6 +30,7 @@ type app struct {
 	searcher *search.Searcher
 	metrics  *web.Metrics
 	reindex  *reindex.Service
+	repl     *replication // nil unless the server publishes or replicates
 }
 
 func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config)) (*app, error) {
@@ -54,7 +55,12 @@ func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config))
 		return nil, err
 	}
 	a := &app{log: log, store: st, index: ix, searcher: search.NewSearcher(ix), metrics: web.NewMetrics(ix)}
-	rcfg := reindex.Config{Index: ix, Store: st, Logger: log, OnDone: a.metrics.JobDone, Warm: a.searcher.Warm}
+	rcfg := reindex.Config{Index: ix, Store: st, Logger: log, Warm: a.searcher.Warm, OnDone: func(j reindex.Job) {
+		a.metrics.JobDone(j)
+		if a.repl != nil { // set before Run starts jobs
+			a.repl.switched() // a switch, or an update in place, is published
+		}
+	}}
 	if cfg.Site != "" { // without a site there is nothing to reindex, on a schedule or not
 		rcfg.IncrementalSchedule, rcfg.FullSchedule, rcfg.Jitter = incremental, full, cfg.Jitter
 		ccfg := crawler.Config{
@@ -115,16 +121,30 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	if cfg.AdminToken != "" && cfg.Site == "" {
 		return fmt.Errorf("%w: --admin-token needs --site: the admin API starts reindexes of a site", errUsage)
 	}
-	h, err := web.NewHandler(web.Config{
+	wcfg := web.Config{
 		Searcher: a.searcher, Programmes: storedProgrammes{a.store}, Ready: a.reindex.Ready, Logger: a.log, Version: version, Analyzer: analyzerName(),
 		Metrics: a.metrics, SearchRate: cfg.SearchRate, SearchBurst: cfg.SearchBurst,
 		Reindex: a.reindex, AdminToken: cfg.AdminToken,
-	})
+	}
+	repl, err := newReplication(cfg, a.log, replicaTarget{a}, cfg.failpoint)
+	if err != nil {
+		return err
+	}
+	if repl != nil {
+		a.repl = repl
+		wcfg.Replication = repl.status
+		a.metrics.WatchReplication(repl.status)
+		wcfg.Ready = func() bool { return a.reindex.Ready() && repl.ready() }
+	}
+	h, err := web.NewHandler(wcfg)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.reindex.Run(ctx) })
+	if repl != nil {
+		g.Go(func() error { repl.run(ctx, a.index); return nil })
+	}
 	g.Go(func() error {
 		select { // the admin route starts jobs in Run: it must be up first
 		case <-a.reindex.Started():
@@ -134,4 +154,14 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return serveHTTP(ctx, cfg.Addr, h, stdout)
 	})
 	return g.Wait()
+}
+
+// replicaTarget switches a replica's index to a downloaded generation, through the reindex
+// service (which readies the facets after).
+type replicaTarget struct{ a *app }
+
+func (t replicaTarget) Generation() string { return t.a.index.Generation() }
+
+func (t replicaTarget) Adopt(ctx context.Context, dir string) (string, error) {
+	return t.a.reindex.Adopt(ctx, dir)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mallihaku/mallihaku/crawler"
 	"github.com/mallihaku/mallihaku/reindex"
+	"github.com/mallihaku/mallihaku/reindex/objstore"
 )
 
 // errUsage marks errors in how a command was called (exit status 2).
@@ -28,7 +29,8 @@ func exitCode(err error) int {
 }
 
 // config is every setting of every command; each command registers the flags it takes.
-// Precedence: defaults < MALLIHAKU_<FLAG> environment variables < flags.
+// Precedence: defaults < MALLIHAKU_<FLAG> environment variables < flags; the object storage
+// flags also take the standard AWS_* variables, below MALLIHAKU_S3_*.
 type config struct {
 	Addr         string
 	Data         string
@@ -50,6 +52,11 @@ type config struct {
 	// failpoint, set only by crash tests (see TestMain), is called at each step of an index
 	// generation switch.
 	failpoint func(step string)
+	// Publishing and replicas (see replication.go).
+	Publish         string
+	ReplicaOf       string
+	ReplicaInterval time.Duration
+	S3              objstore.Config
 }
 
 const projectURL = "https://github.com/mallihaku/mallihaku"
@@ -108,6 +115,23 @@ func flagSet(name string, cfg *config, stderr io.Writer, flags ...string) *flag.
 		"search-burst": func() {
 			fs.IntVar(&cfg.SearchBurst, "search-burst", 40, "searches a client may make at once before the rate applies")
 		},
+		"publish": func() {
+			fs.StringVar(&cfg.Publish, "publish", "", "publish each new index generation to s3://BUCKET/PREFIX (the writer; needs --site)")
+		},
+		"replica-of": func() {
+			fs.StringVar(&cfg.ReplicaOf, "replica-of", "", "serve the generations a writer publishes to s3://BUCKET/PREFIX (a read replica; no --site)")
+		},
+		"replica-interval": func() {
+			fs.DurationVar(&cfg.ReplicaInterval, "replica-interval", 30*time.Second, "how often a replica checks the manifest (and a writer retries a failed publication)")
+		},
+		"s3": func() {
+			fs.StringVar(&cfg.S3.Endpoint, "s3-endpoint", "", "object storage URL, e.g. https://a3s.fi or http://127.0.0.1:9000 (default: AWS S3; env AWS_ENDPOINT_URL)")
+			fs.StringVar(&cfg.S3.Region, "s3-region", "", "object storage region (env AWS_REGION)")
+			fs.StringVar(&cfg.S3.AccessKey, "s3-access-key", "", "object storage access key ID (env AWS_ACCESS_KEY_ID)")
+			fs.StringVar(&cfg.S3.SecretKey, "s3-secret-key", "", "object storage secret key (env AWS_SECRET_ACCESS_KEY; prefer the environment to a flag)")
+			fs.StringVar(&cfg.S3.CAFile, "s3-ca", "", "PEM file of certificate authorities to trust for the object storage's TLS, besides the system's")
+			fs.StringVar((*string)(&cfg.S3.Addressing), "s3-addressing", "auto", "bucket addressing: auto, path (MinIO, Ceph, versitygw) or virtual")
+		},
 		"open-timeout": func() {
 			fs.DurationVar(&cfg.OpenTimeout, "open-timeout", 5*time.Second, "how long to wait for a data folder another process holds")
 		},
@@ -116,6 +140,12 @@ func flagSet(name string, cfg *config, stderr io.Writer, flags ...string) *flag.
 		all[f]()
 	}
 	return fs
+}
+
+// awsVars are the standard variables of the object storage flags.
+var awsVars = map[string]string{
+	"s3-endpoint": "AWS_ENDPOINT_URL", "s3-region": "AWS_REGION",
+	"s3-access-key": "AWS_ACCESS_KEY_ID", "s3-secret-key": "AWS_SECRET_ACCESS_KEY",
 }
 
 // parse applies the environment, then the command line.
@@ -128,6 +158,11 @@ func parse(fs *flag.FlagSet, args, env []string) error {
 	}
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
+		if name := awsVars[f.Name]; vars[name] != "" && envErr == nil {
+			if err := f.Value.Set(vars[name]); err != nil {
+				envErr = fmt.Errorf("%w: %s=%q: %v", errUsage, name, vars[name], err)
+			}
+		}
 		name := "MALLIHAKU_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 		if v, ok := vars[name]; ok && envErr == nil {
 			if err := f.Value.Set(v); err != nil {
@@ -175,7 +210,7 @@ func checkFlags(fs *flag.FlagSet) error {
 				bad(f.Name, "%d: want a whole number, 1 or more", v)
 			}
 		case time.Duration:
-			if v < 0 || (v == 0 && f.Name == "open-timeout") {
+			if v < 0 || (v == 0 && (f.Name == "open-timeout" || f.Name == "replica-interval")) {
 				bad(f.Name, "%s: want a positive duration such as 5s", v)
 			}
 		case string:
@@ -219,6 +254,25 @@ func checkString(name, v string) error {
 		if _, err := reindex.ParseSchedule(v, time.UTC); err != nil {
 			return err
 		}
+	case "publish", "replica-of":
+		if v == "" {
+			return nil
+		}
+		if _, err := objstore.ParseURL(v); err != nil {
+			return errors.New("want s3://BUCKET/PREFIX")
+		}
+	case "s3-endpoint":
+		if v == "" {
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+			return errors.New("want http(s)://HOST[:PORT], e.g. https://a3s.fi")
+		}
+	case "s3-addressing":
+		if v != "auto" && v != "path" && v != "virtual" {
+			return errors.New("want auto, path or virtual")
+		}
 	case "log-level":
 		var l slog.Level
 		if err := l.UnmarshalText([]byte(v)); err != nil {
@@ -249,7 +303,7 @@ func logConfig(log *slog.Logger, command string, fs *flag.FlagSet) {
 	var attrs []any
 	fs.VisitAll(func(f *flag.Flag) {
 		v := f.Value.String()
-		if f.Name == "admin-token" && v != "" {
+		if (f.Name == "admin-token" || f.Name == "s3-secret-key") && v != "" {
 			v = "[redacted]"
 		}
 		attrs = append(attrs, f.Name, v)

@@ -142,7 +142,7 @@ func runDemo(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 func runServe(ctx context.Context, h hooks, args, env []string, stdout, stderr io.Writer) error {
 	cfg := config{failpoint: h.failpoint}
 	fs := flagSet("serve", &cfg, stderr, "addr", "data", "site", "schedule", "full-schedule", "jitter", "rate", "concurrency",
-		"max-pages", "contact-url", "admin-token", "search-rate", "search-burst")
+		"max-pages", "contact-url", "admin-token", "search-rate", "search-burst", "publish", "replica-of", "replica-interval", "s3")
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}

@@ -54,6 +54,16 @@ type Publisher struct {
 
 	smu sync.Mutex // guards st
 	st  Status
+
+	wake chan struct{} // Notify's, to Run
+}
+
+// Notify makes Run publish now rather than at its next interval (after a switch).
+func (p *Publisher) Notify() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
 }
 
 // Status reports the last publication or check: the generation served, the manifest's, when
@@ -86,9 +96,10 @@ func (p *Publisher) record(served, manifest string, checked bool, err error) {
 	}
 }
 
-// Run publishes the live generation of ix at once and then every interval until ctx ends,
-// whenever the manifest does not name it: at start-up, after an update in place, and again
-// after a publication that failed (storage down). tmp is a folder for the copies.
+// Run publishes the live generation of ix at once and then every interval (or at Notify)
+// until ctx ends, whenever the manifest does not name it: at start-up, after a switch or an
+// update in place, and again after a publication that failed (storage down). tmp is a
+// folder for the copies.
 func (p *Publisher) Run(ctx context.Context, ix *indexer.Index, tmp string, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -100,6 +111,7 @@ func (p *Publisher) Run(ctx context.Context, ix *indexer.Index, tmp string, inte
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-p.wake:
 		}
 	}
 }
@@ -115,7 +127,7 @@ func NewPublisher(cfg PublisherConfig) (*Publisher, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Publisher{cfg: cfg}, nil
+	return &Publisher{cfg: cfg, wake: make(chan struct{}, 1)}, nil
 }
 
 // Current reads the manifest and its ETag; ErrNoManifest when there is none.

@@ -27,7 +27,7 @@ type server struct {
 	stderr *syncBuffer
 }
 
-func startServeEnv(t *testing.T, env []string, args ...string) server {
+func startServeEnv(t testing.TB, env []string, args ...string) server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lineWatcher{addr: make(chan string, 1)}

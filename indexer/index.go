@@ -101,6 +101,7 @@ func Open(dir string, log *slog.Logger, opts ...Option) (*Index, error) {
 		}
 		ix.install(g, idx)
 		ix.checkMeta(idx)
+		ix.tidy(g)
 		return ix, nil
 	}
 	if _, err := ix.Build(context.Background(), func(context.Context, func(practice.Model) error) error { return nil }); err != nil {
@@ -370,6 +371,30 @@ func validate(ctx context.Context, idx bleve.Index, want int, probe string) erro
 func (ix *Index) step(name string) {
 	if ix.failpoint != nil {
 		ix.failpoint(name)
+	}
+}
+
+// tidy removes, once live is open, the generation folders a crash left: those newer than the
+// live one (built, maybe checked, never switched in) and all older ones but the newest (the
+// fallback a switch keeps).
+func (ix *Index) tidy(live string) {
+	entries, err := os.ReadDir(ix.dir)
+	if err != nil {
+		return
+	}
+	fallback := ""
+	for _, e := range entries { // names sort by build time
+		if e.IsDir() && !strings.HasSuffix(e.Name(), buildingSuffix) && e.Name() < live {
+			fallback = e.Name()
+		}
+	}
+	for _, e := range entries {
+		if name := e.Name(); e.IsDir() && name != live && name != fallback {
+			ix.log.Info("removing an index generation left by a crash", "generation", name, "live", live)
+			if err := os.RemoveAll(filepath.Join(ix.dir, name)); err != nil {
+				ix.log.Warn("index generation not removed", "generation", name, "err", err)
+			}
+		}
 	}
 }
 

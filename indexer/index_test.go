@@ -209,3 +209,56 @@ func TestThirtyGenerationSwitchesLeakNoFilesOrGoroutines(t *testing.T) {
 		t.Errorf("%d goroutines after 30 switches, %d before", n, baseline)
 	}
 }
+
+func TestGenerationsLeftByACrashAreRemovedOnceTheLiveOneIsOpen(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ids := range [][]string{{"a"}, {"a", "b"}} {
+		if _, err := ix.Build(context.Background(), models(ids...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live := ix.Generation()
+	ix.Close()
+	root := filepath.Join(dir, "index")
+	before := generationFolders(t, root) // the live one and its fallback
+	// A crash after a build was checked but before the pointer moved leaves a newer complete
+	// generation; a crash before the old ones were removed leaves older ones.
+	for _, leftover := range []string{"29991231T000000.000000000", "20000101T000000.000000000"} {
+		if err := os.CopyFS(filepath.Join(root, leftover), os.DirFS(filepath.Join(root, live))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err = Open(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.Generation() != live {
+		t.Fatalf("serving %s after the restart, want the pointed-to %s", ix.Generation(), live)
+	}
+	if n, _ := ix.Count(); n != 2 {
+		t.Errorf("the live generation holds %d models, want 2", n)
+	}
+	if after := generationFolders(t, root); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Errorf("generation folders after the restart: %v, want only the live one and its fallback %v", after, before)
+	}
+}
+
+func generationFolders(t *testing.T, root string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}

@@ -223,3 +223,69 @@ func TestSlowHeadersAreCutOffByTheServer(t *testing.T) {
 	}
 	t.Errorf("the server kept a trickling connection open for %v", time.Since(start))
 }
+
+func TestAdminSchemeIsCaseInsensitive(t *testing.T) {
+	j := &jobs{}
+	srv, _ := newAdminServer(t, Config{AdminToken: token, Reindex: j})
+	if resp := post(t, srv.URL+"/api/v1/admin/reindex", "bearer "+token, `{"mode":"full"}`); resp.StatusCode != http.StatusAccepted {
+		t.Errorf("scheme bearer in lower case: %d, want 202", resp.StatusCode)
+	}
+	if resp := post(t, srv.URL+"/api/v1/admin/reindex", "BEARER "+token, `{"mode":"full"}`); resp.StatusCode != http.StatusConflict {
+		t.Errorf("scheme BEARER: %d, want 409 (accepted, one job already runs)", resp.StatusCode)
+	}
+}
+
+func TestFailedAdminSignInsAreSlowedPerAddressAndLogged(t *testing.T) {
+	j := &jobs{}
+	srv, logs := newAdminServer(t, Config{AdminToken: token, Reindex: j})
+	url := srv.URL + "/api/v1/admin/reindex"
+	codes := map[int]int{}
+	for range 100 {
+		resp := post(t, url, "Bearer wrong-token-guess-0123456789", `{"mode":"full"}`)
+		codes[resp.StatusCode]++
+		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+			t.Fatal("429 without Retry-After")
+		}
+	}
+	// A few fast guesses are answered; then at most about one a second (the loop takes far less
+	// than the 90 seconds the other guesses would need).
+	if codes[http.StatusUnauthorized] > adminFailureBurst+5 || codes[http.StatusTooManyRequests] < 80 {
+		t.Errorf("100 rapid wrong tokens: %v, want at most %d answered 401 and the rest 429", codes, adminFailureBurst+5)
+	}
+	// Even the right token waits while the address is slowed: a guess cannot be confirmed.
+	if resp := post(t, url, "Bearer "+token, `{"mode":"full"}`); resp.StatusCode != http.StatusTooManyRequests || len(j.started) != 0 {
+		t.Errorf("right token from a slowed address: %d, started %v; want 429 and nothing started", resp.StatusCode, j.started)
+	}
+	if n := strings.Count(logs.String(), "admin sign-in failed"); n != codes[http.StatusUnauthorized] {
+		t.Errorf("%d failed sign-ins logged, want %d", n, codes[http.StatusUnauthorized])
+	}
+	if !strings.Contains(logs.String(), "too many failed attempts") {
+		t.Errorf("the slowed address is not logged")
+	}
+}
+
+func TestAdminTokensThatCannotBeSecretsAreRefusedAtStartUp(t *testing.T) {
+	for _, bad := range []string{" ", strings.Repeat(" ", 16), "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t", strings.Repeat("a", 16),
+		"abababababababab12", "admin-token with-space-123", "lyhyt"} {
+		if _, err := NewHandler(Config{AdminToken: bad, Reindex: &jobs{}}); err == nil {
+			t.Errorf("admin token %q was accepted", bad)
+		} else if err := CheckAdminToken(bad); err == nil || !strings.Contains(err.Error(), "admin token") {
+			t.Errorf("CheckAdminToken(%q) = %v, want a line saying what is wrong with the admin token", bad, err)
+		}
+	}
+	if err := CheckAdminToken(token); err != nil {
+		t.Errorf("a random-looking token was refused: %v", err)
+	}
+}
+
+func TestAdminRequestBodiesAreCappedAt1KiB(t *testing.T) {
+	j := &jobs{}
+	srv, _ := newAdminServer(t, Config{AdminToken: token, Reindex: j})
+	big := `{"mode":"full","padding":"` + strings.Repeat("x", 2<<10) + `"}`
+	if resp := post(t, srv.URL+"/api/v1/admin/reindex", "Bearer "+token, big); resp.StatusCode != http.StatusBadRequest || len(j.started) != 0 {
+		t.Errorf("a 2 KiB body: %d, started %v; want 400 and nothing started", resp.StatusCode, j.started)
+	}
+	if resp := post(t, srv.URL+"/api/v1/admin/reindex", "Bearer "+token, `{"mode":"full"}`); resp.StatusCode != http.StatusAccepted {
+		t.Errorf("a small body after it: %d, want 202", resp.StatusCode)
+	}
+}

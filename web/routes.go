@@ -3,7 +3,7 @@ package web
 import (
 	"context"
 	"embed"
-	"fmt"
+	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -71,8 +71,13 @@ type server struct {
 // NewHandler returns the HTTP handler with every route.
 func NewHandler(cfg Config) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	if cfg.AdminToken != "" && (len(cfg.AdminToken) < MinAdminTokenLength || cfg.Reindex == nil) {
-		return nil, fmt.Errorf("admin token must be at least %d characters, with jobs to control", MinAdminTokenLength)
+	if cfg.AdminToken != "" {
+		if err := CheckAdminToken(cfg.AdminToken); err != nil {
+			return nil, err
+		}
+		if cfg.Reindex == nil {
+			return nil, errors.New("admin token given without reindex jobs to control")
+		}
 	}
 	s := &server{cfg: cfg}
 	var err error

@@ -103,7 +103,7 @@ func flagSet(name string, cfg *config, stderr io.Writer, flags ...string) *flag.
 			fs.StringVar(&cfg.FullSchedule, "full-schedule", "0 2 * * 0", "cron schedule of full reindexes (Europe/Helsinki)")
 		},
 		"admin-token": func() {
-			fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token of the admin API (at least 16 characters); admin routes are off without one")
+			fs.StringVar(&cfg.AdminToken, "admin-token", "", "bearer token of the admin API (at least 16 characters, 8 different, no whitespace); admin routes are off without one")
 		},
 		"log-level": func() { fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error") },
 		"jitter": func() {

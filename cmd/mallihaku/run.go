@@ -105,6 +105,9 @@ func runDemo(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 	if err := parse(fs, args, env); err != nil {
 		return err
 	}
+	if err := checkAdminToken(cfg); err != nil {
+		return err
+	}
 	log, err := newLogger(stderr, cfg.LogLevel)
 	if err != nil {
 		return err
@@ -149,8 +152,8 @@ func runServe(ctx context.Context, h hooks, args, env []string, stdout, stderr i
 	if cfg.Data == "" {
 		return fmt.Errorf("%w: serve needs --data DIR", errUsage)
 	}
-	if cfg.AdminToken != "" && len(cfg.AdminToken) < web.MinAdminTokenLength {
-		return fmt.Errorf("%w: --admin-token must be at least %d characters", errUsage, web.MinAdminTokenLength)
+	if err := checkAdminToken(cfg); err != nil {
+		return err
 	}
 	log, err := newLogger(stderr, cfg.LogLevel)
 	if err != nil {
@@ -163,6 +166,17 @@ func runServe(ctx context.Context, h hooks, args, env []string, stdout, stderr i
 	}
 	defer a.Close()
 	return a.serve(ctx, cfg, stdout)
+}
+
+// checkAdminToken refuses, before any work, an admin token that could not be a secret.
+func checkAdminToken(cfg config) error {
+	if cfg.AdminToken == "" {
+		return nil
+	}
+	if err := web.CheckAdminToken(cfg.AdminToken); err != nil {
+		return fmt.Errorf("%w: --admin-token: %v", errUsage, err)
+	}
+	return nil
 }
 
 func runCrawl(ctx context.Context, h hooks, args, env []string, stdout, stderr io.Writer) error {

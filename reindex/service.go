@@ -77,6 +77,7 @@ type Service struct {
 	runCtx     context.Context // Run's, for background jobs
 	next       map[Mode]time.Time
 	rebuilding atomic.Bool   // an empty index is being rebuilt at start-up
+	checked    atomic.Bool   // Run has decided whether the index needs that rebuild
 	up         chan struct{} // closed once Run accepts background jobs
 }
 
@@ -131,6 +132,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err != nil {
 		s.log.Error("start-up check of the index failed", "err", err)
 	}
+	s.checked.Store(true)
 	if !rebuild || !s.startRebuild() {
 		g.Go(func() error { s.warm(ctx); return nil })
 	}
@@ -475,8 +477,9 @@ func (s *Service) Next() map[Mode]time.Time {
 	return maps.Clone(s.next)
 }
 
-// Ready reports whether the index can serve: a generation is open and it is not being
-// rebuilt from empty.
+// Ready reports whether the index can serve: Run has checked it at start-up, a generation is
+// open and it is not being rebuilt from empty. Until the check, an empty index that the page
+// cache could fill would otherwise look ready with 0 models.
 func (s *Service) Ready() bool {
-	return s.cfg.Index.Generation() != "" && !s.rebuilding.Load()
+	return s.checked.Load() && s.cfg.Index.Generation() != "" && !s.rebuilding.Load()
 }

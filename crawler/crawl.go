@@ -91,6 +91,34 @@ var (
 	ErrBusy = errors.New("a crawl is already running")
 )
 
+// DegradedError means a run found that many pages which held models are no longer read as
+// they were (a changed layout): not as models at all, or without fields they had. The run kept
+// the old version of every such page and removed nothing.
+type DegradedError struct {
+	Checked     int    // pages that held a model and were read again
+	NotModels   int    // of them, no longer read as a model
+	LostFields  int    // of them, read without a stable field they had (extract.StableFields)
+	ExampleURL  string // one of the pages
+	ExampleLost string // what it lost
+}
+
+func (e *DegradedError) Error() string {
+	return fmt.Sprintf("layout changed? %d of %d pages that were models are not read as they were (%d not a model now, %d without fields they had, e.g. %s: %s); old versions kept",
+		e.NotModels+e.LostFields, e.Checked, e.NotModels, e.LostFields, e.ExampleURL, e.ExampleLost)
+}
+
+// Degraded reports that the run ended degraded; the reindex job records it so without
+// importing the crawler.
+func (e *DegradedError) Degraded() bool { return true }
+
+// A run is degraded when at least degradedMin pages and degradedShare of the pages that held
+// a model and were read again are not read as they were. A night's edits change a few pages
+// and take no stable field away; a new layout changes them all.
+const (
+	degradedMin   = 3
+	degradedShare = 0.1
+)
+
 // Crawler crawls one site. Its methods may be called from several goroutines, but only one
 // Refresh runs at a time.
 type Crawler struct {
@@ -244,6 +272,8 @@ type run struct {
 	claimed  map[string]bool // canonical URLs visited in this run
 	spent    int             // requests against the budget
 	overrun  bool            // the budget stopped some request
+	checked  int             // pages that held a model and were read again
+	unread   []unreadPage    // of them, those not read as they were
 	progress Progress
 
 	callMu sync.Mutex // serialises put and remove
@@ -254,6 +284,19 @@ type run struct {
 	programmeURLs map[string]bool
 	progs         *programmes
 	paths         map[string]pathRead
+}
+
+// unreadPage is a page that held a model and is not read as it was: it is no longer a model
+// (m is zero), or its model lost stable fields. Its old version stays; a model that only lost
+// fields is applied when the run turns out not to be degraded.
+type unreadPage struct {
+	url   string
+	lost  string // what it lost, for the log
+	m     practice.Model
+	rep   extract.Report
+	state store.Page
+	body  []byte
+	old   string // the model ID the page held
 }
 
 type target struct {
@@ -330,6 +373,16 @@ feed:
 		err := fmt.Errorf("crawl %s: %w", c.siteURL(""), context.Cause(ctx))
 		c.cfg.Logger.Error("crawl ended early; models kept as they were", "err", err, "counts", r.snapshot())
 		return err
+	}
+	if err := r.settleUnread(ctx); err != nil {
+		var degraded *DegradedError
+		if !errors.As(err, &degraded) {
+			return err
+		}
+		c.cfg.Logger.Warn("crawl ended degraded; pages that were models are not read as they were, their old versions kept",
+			"checked", r.checked, "not_models", r.counts[reindex.NotModelNow], "fields_missing", r.counts[reindex.FieldsMissing],
+			"example_url", r.unread[0].url, "example", r.unread[0].lost)
+		return fmt.Errorf("crawl %s: %w", c.siteURL(""), err)
 	}
 	if r.overrun {
 		return fmt.Errorf("crawl %s: %w (%d requests)", c.siteURL(""), ErrBudget, c.cfg.MaxPages)
@@ -621,17 +674,24 @@ func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur stor
 	state.ContentHash = contentHash(body, pathSum, r.member(state.URL))
 	if old != "" && cur.ContentHash == state.ContentHash && !r.full {
 		r.count(reindex.Unchanged)
-		state.ModelID, state.FetchedAt = old, cur.FetchedAt
+		state.ModelID, state.FetchedAt, state.Fields = old, cur.FetchedAt, cur.Fields
 		return old, r.save(state, nil)
 	}
 
 	m, rep, err := extract.HTML(state.URL, body, r.c.cfg.Profile)
+	if old != "" && (err == nil || errors.Is(err, extract.ErrNotAModel)) {
+		r.mu.Lock()
+		r.checked++
+		r.mu.Unlock()
+	}
 	if errors.Is(err, extract.ErrNotAModel) {
-		r.skip(log, "not_model", err.Error())
 		if old != "" { // keep the last good version and its body
+			r.skipAt(log, slog.LevelDebug, "not_model", err.Error())
+			r.unreadPage(log, unreadPage{url: state.URL, lost: "not a model: " + err.Error()})
 			cur.LastSeen, cur.Error = state.LastSeen, "not a practice model now"
 			return "", r.save(cur, nil)
 		}
+		r.skip(log, "not_model", err.Error())
 		return "", r.save(state, body)
 	}
 	if err == nil && m.ID == "" {
@@ -639,9 +699,6 @@ func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur stor
 	}
 	if err != nil {
 		return "", r.fail(log, state.URL, cur, known, err)
-	}
-	for _, v := range rep.UnknownRegions {
-		log.Warn("unknown region", "value", v)
 	}
 	if old == "" {
 		if path, pathSum, err = r.developmentPath(ctx, log, state.URL); err != nil {
@@ -655,6 +712,26 @@ func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur stor
 	}
 	r.linkModel(&m)
 	state.ModelID = m.ID
+	for _, f := range extract.StableFields(m) {
+		state.Fields = append(state.Fields, string(f))
+	}
+	if lost := lostFields(cur.Fields, state.Fields); old != "" && len(lost) > 0 {
+		r.unreadPage(log, unreadPage{url: state.URL, lost: "fields not read: " + strings.Join(lost, ", "),
+			m: m, rep: rep, state: state, body: body, old: old})
+		cur.LastSeen = state.LastSeen
+		return "", r.save(cur, nil)
+	}
+	return m.ID, r.accept(ctx, log, m, rep, state, body, cur, old)
+}
+
+// accept passes a model read from a page on (when put is set), records the page and removes
+// an ID the page held before that is not this model's.
+func (r *run) accept(ctx context.Context, log *slog.Logger, m practice.Model, rep extract.Report, state store.Page, body []byte, cur store.Page, old string) error {
+	if r.put != nil { // the field report is logged where the model is handed on (Models does it otherwise)
+		for _, v := range rep.UnknownRegions {
+			log.Warn("unknown region", "value", v)
+		}
+	}
 	switch {
 	case old == "":
 		r.count(reindex.Added)
@@ -665,19 +742,71 @@ func (r *run) model(ctx context.Context, log *slog.Logger, body []byte, cur stor
 	}
 	if r.put != nil {
 		if err := r.call(ctx, func() error { return r.put(m) }); err != nil {
-			return "", fmt.Errorf("put %s: %w", m.ID, err)
+			return fmt.Errorf("put %s: %w", m.ID, err)
 		}
 	}
 	if err := r.save(state, body); err != nil {
-		return "", err
+		return err
 	}
 	// An ID the index knows under this URL, or under the alias, that is not this model any more.
 	if old != m.ID {
-		if err := r.drop(ctx, log, old); err != nil {
-			return "", err
+		return r.drop(ctx, log, old)
+	}
+	return nil
+}
+
+// lostFields returns the fields of before that now lacks.
+func lostFields(before, now []string) []string {
+	var lost []string
+	for _, f := range before {
+		if !slices.Contains(now, f) {
+			lost = append(lost, f)
 		}
 	}
-	return m.ID, nil
+	return lost
+}
+
+// unreadPage records a page that held a model and is not read as it was. It is logged at
+// debug level only: the run logs one line for all of them.
+func (r *run) unreadPage(log *slog.Logger, p unreadPage) {
+	log.Debug("page that was a model is not read as it was; old version kept", "reason", p.lost)
+	key := reindex.FieldsMissing
+	if p.m.ID == "" {
+		key = reindex.NotModelNow
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.counts[key]++
+	r.unread = append(r.unread, p)
+}
+
+// settleUnread decides, once every page is done, on the pages that held a model and were not
+// read as they were: when they are many (degradedMin, degradedShare) the run is degraded and
+// they all keep their old version; otherwise the models that only lost fields are taken as
+// they are now (their authors may have emptied them).
+func (r *run) settleUnread(ctx context.Context) error {
+	if len(r.unread) == 0 {
+		return nil
+	}
+	slices.SortFunc(r.unread, func(a, b unreadPage) int { return strings.Compare(a.url, b.url) })
+	n := len(r.unread)
+	if n >= degradedMin && float64(n) >= degradedShare*float64(r.checked) {
+		return &DegradedError{Checked: r.checked, NotModels: r.counts[reindex.NotModelNow], LostFields: r.counts[reindex.FieldsMissing],
+			ExampleURL: r.unread[0].url, ExampleLost: r.unread[0].lost}
+	}
+	r.c.cfg.Logger.Info("pages that were models are not read as they were; too few for a changed layout",
+		"checked", r.checked, "not_models", r.counts[reindex.NotModelNow], "fields_missing", r.counts[reindex.FieldsMissing],
+		"example_url", r.unread[0].url, "example", r.unread[0].lost)
+	for _, p := range r.unread {
+		if p.m.ID == "" {
+			continue
+		}
+		log := r.c.cfg.Logger.With("url", p.url)
+		if err := r.accept(ctx, log, p.m, p.rep, p.state, p.body, store.Page{}, p.old); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // keep records a page that is not (now) a model without touching a model kept there.
@@ -760,8 +889,11 @@ func failReason(err error) string {
 	return "other"
 }
 
-func (r *run) skip(log *slog.Logger, key, reason string) {
-	log.Info("page skipped", "reason", reason)
+func (r *run) skip(log *slog.Logger, key, reason string) { r.skipAt(log, slog.LevelInfo, key, reason) }
+
+// skipAt is skip logging at level.
+func (r *run) skipAt(log *slog.Logger, level slog.Level, key, reason string) {
+	log.Log(context.Background(), level, "page skipped", "reason", reason)
 	r.mu.Lock()
 	r.counts[reindex.PagesSkipped]++
 	r.counts[reindex.SkippedBecause(key)]++

@@ -932,3 +932,91 @@ func TestProgressIsReported(t *testing.T) {
 		t.Errorf("%d progress calls, last %+v", calls, last)
 	}
 }
+
+// warnLines returns the crawler's WARN log lines but the fixture's own off-site sitemap's.
+func warnLines(s *fixtureSite) []string {
+	var out []string
+	for _, l := range strings.Split(s.log(), "\n") {
+		if strings.Contains(l, "level=WARN") && !strings.Contains(l, "sitemap off site ignored") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TestLayoutChangeEndsTheRunDegraded: when the model pages of the site come back without their
+// dates (a new layout the labels no longer match), the run ends degraded with one WARN line,
+// passes no model on and keeps every page's old version. (D answers 304: it is not read.)
+func TestLayoutChangeEndsTheRunDegraded(t *testing.T) {
+	s := newFixtureSite(t)
+	c, _ := newTestCrawler(t, s, nil)
+	refresh(t, c, false)
+
+	for _, p := range []struct {
+		path string
+		m    fixtureModel
+	}{{pathA, modelA}, {pathB, modelB}, {pathC, modelC}} {
+		page := strings.NewReplacer("12.04.2023", "pian", "3.2.2025", "äskettäin").Replace(modelHTML(p.m))
+		s.set(p.path, &fixturePage{body: page})
+	}
+	before := len(warnLines(s))
+	k := &sink{}
+	counts, err := c.Refresh(context.Background(), false, k.Put, k.Remove)
+	var degraded *DegradedError
+	if !errors.As(err, &degraded) || !degraded.Degraded() {
+		t.Fatalf("Refresh: %v, want a degraded run", err)
+	}
+	if degraded.Checked != 3 || degraded.LostFields != 3 || degraded.NotModels != 0 || degraded.ExampleURL != s.url(pathA) {
+		t.Errorf("degraded %+v, want 3 of 3 pages without fields, A the example", degraded)
+	}
+	wantCounts(t, counts, map[string]int{"fields_missing": 3, "not_model_now": 0, "added": 0, "updated": 0, "deleted": 0})
+	if len(k.put) != 0 || len(k.removed) != 0 {
+		t.Errorf("put %q, removed %q; want nothing passed on", k.urls(), k.removed)
+	}
+	if warns := warnLines(s)[before:]; len(warns) != 1 || !strings.Contains(warns[0], "fields_missing=3") ||
+		!strings.Contains(warns[0], "example_url=") || !strings.Contains(warns[0], "created") {
+		t.Errorf("WARN lines of the run: %q, want one with the counts and an example", warns)
+	}
+	ms := cachedModels(t, c)
+	if len(ms) != 4 {
+		t.Fatalf("cache has %d models, want 4", len(ms))
+	}
+	for _, m := range ms {
+		if m.Created.IsZero() || m.Modified.IsZero() {
+			t.Errorf("cached model %s lost its dates", m.URL)
+		}
+	}
+
+	// The site's layout is unreadable as models altogether: a full run is degraded, nothing
+	// is removed.
+	for _, p := range []string{pathA, pathB, pathC, pathD} {
+		s.set(p, &fixturePage{body: `<html><body><h1>Uusi sivusto</h1><p>Sisältö siirtyy.</p></body></html>`})
+	}
+	k = &sink{}
+	counts, err = c.Refresh(context.Background(), true, k.Put, k.Remove)
+	if !errors.As(err, &degraded) || degraded.NotModels != 4 {
+		t.Fatalf("Refresh on pages that are not models: %v, want degraded with 4 pages not models", err)
+	}
+	wantCounts(t, counts, map[string]int{"not_model_now": 4, "deleted": 0})
+	if n := len(cachedModels(t, c)); n != 4 || len(k.removed) != 0 {
+		t.Errorf("cache has %d models, removed %q; want 4 and none", n, k.removed)
+	}
+}
+
+// TestOnePageLosingItsDatesIsTakenAsItIs: one page of four that loses its dates is too few for
+// a new layout; its model is passed on without them and the run completes.
+func TestOnePageLosingItsDatesIsTakenAsItIs(t *testing.T) {
+	s := newFixtureSite(t)
+	c, _ := newTestCrawler(t, s, nil)
+	refresh(t, c, false)
+
+	s.set(pathA, &fixturePage{body: strings.ReplaceAll(modelHTML(modelA), "12.04.2023", "pian")})
+	k, counts := refresh(t, c, false)
+	wantCounts(t, counts, map[string]int{"fields_missing": 1, "updated": 1})
+	if len(k.put) != 1 || !k.put[0].Created.IsZero() || k.put[0].Title != modelA.title {
+		t.Errorf("put %+v, want model A without its created date", k.put)
+	}
+	if !strings.Contains(s.log(), "too few for a changed layout") {
+		t.Errorf("the page that lost a field was not reported")
+	}
+}

@@ -621,3 +621,35 @@ func shorten(s string) string {
 	r := []rune(s)
 	return string(r[:159]) + "…"
 }
+
+// Stable are the fields every practice model has and no edit of a model takes away: when a
+// page that had one no longer yields it, the page's layout has changed (see StableFields).
+var stable = []Field{FieldTitle, FieldSummary, FieldRegions, FieldCreated, FieldModified, FieldPhase}
+
+// StableFields returns the stable fields m has values for, in a fixed order: title, summary,
+// regions_raw, created, modified, phase. A page that yielded one of them before and not now
+// is no longer read as it was.
+func StableFields(m practice.Model) []Field {
+	var out []Field
+	for _, f := range stable {
+		has := false
+		switch f {
+		case FieldTitle:
+			has = m.Title != ""
+		case FieldSummary:
+			has = m.Summary != ""
+		case FieldRegions:
+			has = len(m.RegionsRaw) > 0
+		case FieldCreated:
+			has = !m.Created.IsZero()
+		case FieldModified:
+			has = !m.Modified.IsZero()
+		case FieldPhase:
+			has = m.Phase != ""
+		}
+		if has {
+			out = append(out, f)
+		}
+	}
+	return out
+}

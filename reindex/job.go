@@ -36,6 +36,9 @@ const (
 	Failed    State = "failed"
 	Cancelled State = "cancelled" // the process was stopping
 	Skipped   State = "skipped"   // a scheduled run found another job running
+	// Degraded is a crawl that found many pages which held models no longer read as they
+	// were (a changed layout); the index kept their old versions.
+	Degraded State = "degraded"
 	// Interrupted is a job that was running in a process that ended without recording its
 	// end (killed, a power cut); it is noticed at the next start.
 	Interrupted State = "interrupted"
@@ -69,6 +72,10 @@ const (
 	Updated        Count = "updated"
 	Deleted        Count = "deleted"
 	Unchanged      Count = "unchanged" // fetched, but the model read is the one indexed
+	// Pages that held a model and are not read as they were: not as a model at all, or
+	// without a stable field they had (their old versions are kept while the run is degraded).
+	NotModelNow   Count = "not_model_now"
+	FieldsMissing Count = "fields_missing"
 	// Programmes (kokonaisuudet) read, failed (old version kept) and gone.
 	Programmes        Count = "programmes"
 	ProgrammesFailed  Count = "programmes_failed"

@@ -75,6 +75,9 @@ type Page struct {
 	// Canonical is the URL whose model this page's content is, when it is another one
 	// (the page's rel=canonical, or where it redirected).
 	Canonical string `json:"canonical,omitempty"`
+	// Fields are the fields read from the model on the page when it was last read, so that a
+	// run notices fields that stop being read (a changed layout).
+	Fields []string `json:"fields,omitempty"`
 }
 
 // Page returns the remembered state of url; ok is false for a URL never seen.

@@ -331,9 +331,15 @@ func (s *Service) run(ctx context.Context, job Job) (_ Job, err error) {
 	}()
 	job.State = Done
 	if err != nil {
-		job.State = Failed
-		if ctx.Err() != nil {
+		// A degraded crawl's error says so with Degraded() (the crawler's DegradedError).
+		var degraded interface{ Degraded() bool }
+		switch {
+		case ctx.Err() != nil:
 			job.State = Cancelled
+		case errors.As(err, &degraded) && degraded.Degraded():
+			job.State = Degraded
+		default:
+			job.State = Failed
 		}
 		job.Errors = append(job.Errors, err.Error())
 		s.log.Error("reindex failed; the live index is unchanged", "job", job.ID, "mode", job.Mode, "err", err)

@@ -20,6 +20,7 @@ type Metrics struct {
 	searches    prometheus.Counter
 	jobs        *prometheus.HistogramVec
 	pages       *prometheus.CounterVec
+	unread      *prometheus.GaugeVec
 	lastSuccess prometheus.Gauge
 	lastCounts  *prometheus.GaugeVec
 }
@@ -47,13 +48,17 @@ func NewMetrics(index IndexStats) *Metrics {
 		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mallihaku_crawl_pages_total", Help: "Pages handled by crawls, by result (fetched, not_modified, failed_…, skipped_…)."},
 			[]string{"result"}),
+		unread: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "mallihaku_crawl_last_run_unread_pages",
+			Help: "Pages that held a model and were not read as they were in the last crawl, by what happened: not_model_now (not read as a model) or fields_missing (read without fields it had)."},
+			[]string{"result"}),
 		lastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "mallihaku_last_successful_reindex_timestamp_seconds", Help: "When the last reindex job that succeeded ended (also one from before the process started)."}),
 		lastCounts: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "mallihaku_last_successful_reindex_count", Help: "The counts of the last reindex job that succeeded (fetched, failed, indexed, …)."},
 			[]string{"count"}),
 	}
-	m.reg.MustRegister(m.latency, m.searches, m.jobs, m.pages, m.lastSuccess, m.lastCounts,
+	m.reg.MustRegister(m.latency, m.searches, m.jobs, m.pages, m.unread, m.lastSuccess, m.lastCounts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if index != nil {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -78,9 +83,15 @@ func (m *Metrics) JobDone(j reindex.Job) {
 		return
 	}
 	m.jobs.WithLabelValues(string(j.Mode), string(j.State)).Observe(j.Finished.Sub(j.Started).Seconds())
-	for _, k := range []reindex.Count{reindex.Fetched, reindex.NotModified, reindex.PagesSkipped, reindex.PagesFailed} {
+	for _, k := range []reindex.Count{reindex.Fetched, reindex.NotModified, reindex.PagesSkipped, reindex.PagesFailed,
+		reindex.NotModelNow, reindex.FieldsMissing} {
 		if n := j.Counts[k]; n > 0 {
 			m.pages.WithLabelValues(string(k)).Add(float64(n))
+		}
+	}
+	if _, crawled := j.Counts[reindex.Fetched]; crawled { // a crawl, not a rebuild from the page cache
+		for _, k := range []reindex.Count{reindex.NotModelNow, reindex.FieldsMissing} {
+			m.unread.WithLabelValues(string(k)).Set(float64(j.Counts[k]))
 		}
 	}
 	if j.State == reindex.Done {

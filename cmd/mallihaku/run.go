@@ -211,7 +211,7 @@ func runCrawl(ctx context.Context, h hooks, args, env []string, stdout, stderr i
 	job, err := a.reindex.Reindex(ctx, mode)
 	printCounts(stdout, job.Counts)
 	if err != nil {
-		return fmt.Errorf("crawl did not complete: %w", err)
+		return fmt.Errorf("crawl did not complete (%s): %w", job.State, err)
 	}
 	n, _ := a.index.Count()
 	fmt.Fprintf(stdout, "done: %d models in the index\n", n)

@@ -1,21 +1,20 @@
 package web
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 )
 
 // securityHeaders are sent with every response (OWASP HTTP headers for a server-rendered UI).
-func securityHeaders(c *gin.Context) {
-	h := c.Writer.Header()
+func securityHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	c.Next()
 }
 
 // logRequests logs each request's method, path (without the query string, which may carry

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"errors"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -64,12 +63,31 @@ type Config struct {
 }
 
 type server struct {
-	cfg   Config
-	pages map[string]*template.Template
+	cfg    Config
+	pages  map[string]*template.Template
+	assets map[string]*asset
 }
 
-// NewHandler returns the HTTP handler with every route.
+// NewHandler returns the HTTP handler with every route. Every response it gives carries the
+// security headers, the router's own redirects and errors included.
 func NewHandler(cfg Config) (http.Handler, error) {
+	r, err := newEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		securityHeaders(w.Header())
+		r.ServeHTTP(w, req)
+	}), nil
+}
+
+// getHead are the methods of a route that reads: HEAD is GET without the body (net/http
+// drops it), so that curl -I and link checkers see what GET would answer.
+var getHead = []string{http.MethodGet, http.MethodHead}
+
+// newEngine is the router with every route, for NewHandler and for tests that read the route
+// table.
+func newEngine(cfg Config) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	if cfg.AdminToken != "" {
 		if err := CheckAdminToken(cfg.AdminToken); err != nil {
@@ -79,9 +97,15 @@ func NewHandler(cfg Config) (http.Handler, error) {
 			return nil, errors.New("admin token given without reindex jobs to control")
 		}
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	s := &server{cfg: cfg}
 	var err error
-	if s.pages, err = parsePages(); err != nil {
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.assets); err != nil {
 		return nil, err
 	}
 	r := gin.New()
@@ -89,13 +113,16 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
+	// A known address asked with another method answers 405 with Allow (gin sets it).
+	r.HandleMethodNotAllowed = true
 	// Middleware, outermost first: measure and log the request (logRequests logs every 5xx
-	// once), set the security headers before anything is written, and turn a panic into a
-	// 500 through fail, which the two outer ones then see as any other answer.
+	// once), and turn a panic into a 500 through fail, which the two outer ones then see as
+	// any other answer. The security headers are NewHandler's, outside the router.
 	if cfg.Metrics != nil {
 		r.Use(cfg.Metrics.observe)
 	}
-	r.Use(s.logRequests, securityHeaders, s.recoverPanics)
+	r.Use(s.logRequests, s.recoverPanics)
+	get := func(g gin.IRoutes, path string, h ...gin.HandlerFunc) { g.Match(getHead, path, h...) }
 	// Searches: limited per client address, and counted.
 	searches := []gin.HandlerFunc{}
 	if cfg.SearchRate > 0 {
@@ -103,40 +130,39 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	}
 	if cfg.Metrics != nil {
 		searches = append(searches, cfg.Metrics.countSearch)
-		r.GET("/metrics", cfg.Metrics.handler())
+		get(r, "/metrics", cfg.Metrics.handler())
 	}
 	search := func(h gin.HandlerFunc) []gin.HandlerFunc { return append(slices.Clone(searches), h) }
 
-	r.GET("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
+	get(r, "/healthz", s.healthz)
+	get(r, "/readyz", s.readyz)
 
-	r.GET("/api/openapi.json", s.openAPI)
+	get(r, "/api/openapi.json", s.openAPI)
 	api := r.Group("/api/v1")
-	api.GET("/search", search(s.handle(s.apiSearch))...)
-	api.GET("/models/:id", s.handle(s.apiModel))
-	api.GET("/facets", s.handle(s.apiFacets))
-	api.GET("/programmes", s.handle(s.apiProgrammes))
-	api.GET("/programmes/:id", s.handle(s.apiProgramme))
-	api.GET("/status", s.handle(s.apiStatus))
+	get(api, "/search", search(s.handle(s.apiSearch))...)
+	get(api, "/models/:id", s.handle(s.apiModel))
+	get(api, "/facets", s.handle(s.apiFacets))
+	get(api, "/programmes", s.handle(s.apiProgrammes))
+	get(api, "/programmes/:id", s.handle(s.apiProgramme))
+	get(api, "/status", s.handle(s.apiStatus))
 
 	if cfg.AdminToken != "" {
 		admin := api.Group("/admin", s.requireToken(cfg.AdminToken))
 		admin.POST("/reindex", s.handle(s.adminReindex))
-		admin.GET("/jobs", s.handle(s.adminJobs))
+		get(admin, "/jobs", s.handle(s.adminJobs))
 	}
 
-	r.GET("/", search(s.handle(s.searchPage))...)
-	r.GET("/feed.atom", search(s.handle(s.feed))...)
-	r.GET("/malli/:id", s.handle(s.modelPage))
-	r.GET("/kokonaisuus/:id", s.handle(s.programmePage))
+	get(r, "/", search(s.handle(s.searchPage))...)
+	get(r, "/feed.atom", search(s.handle(s.feed))...)
+	get(r, "/malli/:id", s.handle(s.modelPage))
+	get(r, "/kokonaisuus/:id", s.handle(s.programmePage))
 	// Exports: the whole result set of a search as a file.
 	for path, h := range map[string]func(*gin.Context) error{"/export.csv": s.exportCSV, "/export.xlsx": s.exportXLSX} {
-		r.GET(path, search(s.handle(h))...)
-		r.HEAD(path, search(s.handle(h))...)
+		get(r, path, search(s.handle(h))...)
 	}
-	static, _ := fs.Sub(staticFS, "static")
-	r.Group("/static", cacheAssets).StaticFS("/", http.FS(static))
-	r.NoRoute(s.handle(func(c *gin.Context) error { return errNotFound }))
+	get(r, "/static/:name", s.handle(s.serveAsset))
+	r.NoRoute(s.handle(func(*gin.Context) error { return errNotFound }))
+	r.NoMethod(s.handle(func(*gin.Context) error { return errNoMethod }))
 	return r, nil
 }
 

@@ -2,11 +2,8 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"slices"
@@ -34,31 +31,15 @@ var sidebarFacets = []string{"region", "phase", "topic", "target_group", "funder
 // pageSorts are the orders offered on the page, the default first.
 var pageSorts = []string{"relevance", "modified", "created", "title"}
 
-// assetURLs are the addresses of the embedded assets, each carrying a digest of its content:
-// browsers may keep an asset for a year and still fetch a changed one at once.
-var assetURLs = func() map[string]string {
-	urls := map[string]string{}
-	entries, _ := fs.ReadDir(staticFS, "static")
-	for _, e := range entries {
-		b, _ := fs.ReadFile(staticFS, "static/"+e.Name())
-		sum := sha256.Sum256(b)
-		urls[e.Name()] = "/static/" + e.Name() + "?v=" + hex.EncodeToString(sum[:6])
-	}
-	return urls
-}()
-
-// cacheAssets lets browsers keep an asset asked for by its digested address.
-func cacheAssets(c *gin.Context) {
-	if c.Query("v") != "" {
-		c.Header("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		c.Header("Cache-Control", "no-cache")
-	}
-}
-
-func parsePages() (map[string]*template.Template, error) {
+func parsePages(assets map[string]*asset) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset": func(name string) string { return assetURLs[name] },
+		"asset": func(name string) (string, error) {
+			a, ok := assets[name]
+			if !ok {
+				return "", fmt.Errorf("no asset %s", name)
+			}
+			return a.URL(), nil
+		},
 		"places": func(lang string, values []string) string {
 			names := make([]string, len(values))
 			for i, v := range values {

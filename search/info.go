@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"strconv"
 )
 
 // AllFacets returns every value of every facet with its count over the whole index, by count
@@ -33,4 +34,10 @@ func (s *Searcher) Status(ctx context.Context) (IndexStatus, error) {
 		return nil
 	})
 	return st, err
+}
+
+// Version names what the live index holds: it changes whenever what a search may find does.
+// It is cheap, and takes no search slot.
+func (s *Searcher) Version() string {
+	return s.index.Generation() + "/" + strconv.FormatUint(s.index.Version(), 10)
 }

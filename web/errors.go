@@ -112,6 +112,9 @@ func (s *server) fail(c *gin.Context, err error) {
 	if c.Writer.Written() {
 		return // too late to say anything: the status and part of the body have gone
 	}
+	// An error is not the version of anything: it gets no validators.
+	c.Writer.Header().Del("ETag")
+	c.Writer.Header().Del("Last-Modified")
 	if f.retryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(f.retryAfter))
 	}

@@ -110,7 +110,9 @@ func (s *server) feed(c *gin.Context) error {
 	for _, f := range search.Facets {
 		values = append(values, req.Filters[f.Key]...)
 	}
-	now := time.Now().UTC()
+	// What has no date of its own is dated when this index version went live, so a feed
+	// (an empty one too) reads the same on every poll until the index changes.
+	now := s.indexTime()
 	out := atomFeed{ID: self, Author: atomPerson{Name: "mallihaku"},
 		Generator: atomGenerator{Version: s.cfg.Version, Name: "mallihaku"},
 		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self},
@@ -142,7 +144,7 @@ func (s *server) feed(c *gin.Context) error {
 }
 
 // entryOf is a model as a feed entry, and when it was last updated: modified, else created,
-// else fetched, else now. A model's page on Innokylä is its permanent identity.
+// else fetched, else now (the index version's time). A model's page on Innokylä is its permanent identity.
 func entryOf(m practice.Model, base string, now time.Time) (atomEntry, time.Time) {
 	page := base + "/malli/" + url.PathEscape(m.ID)
 	e := atomEntry{Lang: m.Lang, ID: page, Title: m.Title, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: page}}}

@@ -35,6 +35,8 @@ type Searcher interface {
 	Related(ctx context.Context, m practice.Model, n int) ([]practice.Model, error)
 	AllFacets(ctx context.Context) (map[string][]search.FacetValue, error)
 	Status(ctx context.Context) (search.IndexStatus, error)
+	// Version names what the live index holds; it changes whenever that does (ETags).
+	Version() string
 }
 
 // Config is everything the handler needs.
@@ -66,19 +68,21 @@ type server struct {
 	cfg    Config
 	pages  map[string]*template.Template
 	assets map[string]*asset
+	clock  *indexClock
 }
 
 // NewHandler returns the HTTP handler with every route. Every response it gives carries the
-// security headers, the router's own redirects and errors included.
+// security headers, the router's own redirects and errors included, and is compressed for a
+// client that accepts gzip.
 func NewHandler(cfg Config) (http.Handler, error) {
 	r, err := newEngine(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	return newGzipper(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		securityHeaders(w.Header())
 		r.ServeHTTP(w, req)
-	}), nil
+	})), nil
 }
 
 // getHead are the methods of a route that reads: HEAD is GET without the body (net/http
@@ -100,7 +104,7 @@ func newEngine(cfg Config) (*gin.Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{cfg: cfg}
+	s := &server{cfg: cfg, clock: newIndexClock()}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -132,7 +136,7 @@ func newEngine(cfg Config) (*gin.Engine, error) {
 		searches = append(searches, cfg.Metrics.countSearch)
 		get(r, "/metrics", cfg.Metrics.handler())
 	}
-	search := func(h gin.HandlerFunc) []gin.HandlerFunc { return append(slices.Clone(searches), h) }
+	search := func(h gin.HandlerFunc) []gin.HandlerFunc { return append(slices.Clone(searches), s.conditional, h) }
 
 	get(r, "/healthz", s.healthz)
 	get(r, "/readyz", s.readyz)
@@ -140,10 +144,10 @@ func newEngine(cfg Config) (*gin.Engine, error) {
 	get(r, "/api/openapi.json", s.openAPI)
 	api := r.Group("/api/v1")
 	get(api, "/search", search(s.handle(s.apiSearch))...)
-	get(api, "/models/:id", s.handle(s.apiModel))
-	get(api, "/facets", s.handle(s.apiFacets))
-	get(api, "/programmes", s.handle(s.apiProgrammes))
-	get(api, "/programmes/:id", s.handle(s.apiProgramme))
+	get(api, "/models/:id", s.conditional, s.handle(s.apiModel))
+	get(api, "/facets", s.conditional, s.handle(s.apiFacets))
+	get(api, "/programmes", s.conditional, s.handle(s.apiProgrammes))
+	get(api, "/programmes/:id", s.conditional, s.handle(s.apiProgramme))
 	get(api, "/status", s.handle(s.apiStatus))
 
 	if cfg.AdminToken != "" {
@@ -154,8 +158,8 @@ func newEngine(cfg Config) (*gin.Engine, error) {
 
 	get(r, "/", search(s.handle(s.searchPage))...)
 	get(r, "/feed.atom", search(s.handle(s.feed))...)
-	get(r, "/malli/:id", s.handle(s.modelPage))
-	get(r, "/kokonaisuus/:id", s.handle(s.programmePage))
+	get(r, "/malli/:id", s.conditional, s.handle(s.modelPage))
+	get(r, "/kokonaisuus/:id", s.conditional, s.handle(s.programmePage))
 	// Exports: the whole result set of a search as a file.
 	for path, h := range map[string]func(*gin.Context) error{"/export.csv": s.exportCSV, "/export.xlsx": s.exportXLSX} {
 		get(r, path, search(s.handle(h))...)

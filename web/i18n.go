@@ -99,7 +99,7 @@ var catalog = map[string]messages{
 		"search_title_q":        "%s – haku",
 		"search_label":          "Hae toimintamalleja",
 		"search_placeholder":    "esim. nuorten päihdetyö",
-		"search_hint":           "Kaikki sanan muodot löytyvät: päihde löytää myös päihdepalveluiden. Tarkka ilmaus lainausmerkeissä, -sana jättää pois.",
+		"search_hint":           "Kaikki sanan muodot löytyvät: päihde löytää myös päihdepalveluiden. Tarkka ilmaus lainausmerkeissä, sanan alku tähdellä (päihde*). TAI (OR) isoin kirjaimin sanojen välissä löytää kumman tahansa, EI (NOT) tai -sana jättää pois.",
 		"search_button":         "Hae",
 		"filters":               "Rajaa hakua",
 		"filters_chosen":        "Rajaa hakua (%d valittu)",
@@ -185,6 +185,22 @@ var catalog = map[string]messages{
 		"err_rate_limited": "Tästä osoitteesta on tullut lyhyessä ajassa paljon hakuja. Odota hetki ja yritä uudelleen.",
 		"err_timeout":      "Haku kesti liian kauan. Kokeile tarkempaa hakua.",
 		"err_internal":     "Haku ei juuri nyt onnistunut. Yritä hetken päästä uudelleen.",
+
+		// Query errors (web/queryerror.go): what is wrong and what to change; %[1]s is the
+		// user's word, %[2]d the limit.
+		"qerr_invalid_text":     "Haussa on merkkejä, joita ei voi lukea tekstinä. Kirjoita haku uudelleen.",
+		"qerr_too_long":         "Haku on liian pitkä: enintään %[2]d merkkiä. Lyhennä hakua.",
+		"qerr_too_many_terms":   "Haussa on liikaa sanoja: enintään %[2]d. Jätä osa sanoista pois.",
+		"qerr_prefix_too_short": "Sanan alun haussa tarvitaan vähintään %[2]d kirjainta ennen tähteä (%[1]s). Kirjoita sanaa pidemmälle, esim. päihde*.",
+		"qerr_prefix_too_broad": "Tähdellä merkitty sanan alku sopii liian moneen sanaan. Kirjoita sanaa pidemmälle ennen tähteä.",
+		"qerr_unclosed_quote":   "Lainausmerkki ennen sanoja ”%[1]s” jää auki. Lisää lainausmerkki tarkan ilmauksen loppuun tai poista se.",
+		"qerr_bad_page":         "Sivunumeron pitää olla 1 tai suurempi.",
+		"qerr_bad_size":         "Sivulle mahtuu 1–%[2]d toimintamallia.",
+		"qerr_too_deep":         "Vain %[2]d ensimmäistä tulosta voi selata. Tarkenna hakua.",
+		"qerr_bad_facet_size":   "Rajauksen arvoja voi näyttää 1–%[2]d.",
+		"qerr_unknown_sort":     "Järjestystä ”%[1]s” ei ole. Valitse järjestys listasta.",
+		"qerr_unknown_filter":   "Rajausta ”%[1]s” ei ole.",
+		"qerr_too_many_values":  "Rajauksessa on liikaa valintoja: enintään %[2]d. Poista osa valinnoista.",
 	},
 	"sv": {
 		// Export, share and cite, results (webexport).
@@ -234,7 +250,7 @@ var catalog = map[string]messages{
 		"search_title_q":        "%s – sökning",
 		"search_label":          "Sök verksamhetsmodeller",
 		"search_placeholder":    "t.ex. nuorten päihdetyö",
-		"search_hint":           "Alla böjningsformer hittas: päihde hittar också päihdepalveluiden. Exakt fras inom citattecken, -ord utesluter.",
+		"search_hint":           "Alla böjningsformer hittas: päihde hittar också päihdepalveluiden. Exakt fras inom citattecken, början av ett ord med asterisk (päihde*). OR (TAI) med versaler mellan två ord hittar vilket som helst av dem, NOT (EI) eller -ord utesluter.",
 		"search_button":         "Sök",
 		"filters":               "Avgränsa sökningen",
 		"filters_chosen":        "Avgränsa sökningen (%d valda)",
@@ -320,6 +336,22 @@ var catalog = map[string]messages{
 		"err_rate_limited": "Det har kommit många sökningar från den här adressen på kort tid. Vänta en stund och försök igen.",
 		"err_timeout":      "Sökningen tog för lång tid. Pröva en mer avgränsad sökning.",
 		"err_internal":     "Sökningen lyckades inte just nu. Försök igen om en stund.",
+
+		// Query errors (web/queryerror.go): what is wrong and what to change; %[1]s is the
+		// user's word, %[2]d the limit.
+		"qerr_invalid_text":     "Sökningen innehåller tecken som inte kan läsas som text. Skriv sökningen på nytt.",
+		"qerr_too_long":         "Sökningen är för lång: högst %[2]d tecken. Korta av den.",
+		"qerr_too_many_terms":   "Sökningen har för många ord: högst %[2]d. Ta bort några ord.",
+		"qerr_prefix_too_short": "En sökning på början av ett ord kräver minst %[2]d bokstäver före asterisken (%[1]s). Skriv mer av ordet, t.ex. päihde*.",
+		"qerr_prefix_too_broad": "Ordbörjan med asterisk passar för många ord. Skriv mer av ordet före asterisken.",
+		"qerr_unclosed_quote":   "Citattecknet före ”%[1]s” stängs inte. Lägg till ett citattecken där den exakta frasen slutar, eller ta bort det.",
+		"qerr_bad_page":         "Sidnumret måste vara 1 eller större.",
+		"qerr_bad_size":         "En sida rymmer 1–%[2]d verksamhetsmodeller.",
+		"qerr_too_deep":         "Bara de första %[2]d träffarna kan bläddras. Avgränsa sökningen.",
+		"qerr_bad_facet_size":   "En avgränsning kan visa 1–%[2]d värden.",
+		"qerr_unknown_sort":     "Sorteringen ”%[1]s” finns inte. Välj en sortering i listan.",
+		"qerr_unknown_filter":   "Avgränsningen ”%[1]s” finns inte.",
+		"qerr_too_many_values":  "Avgränsningen har för många val: högst %[2]d. Ta bort några.",
 	},
 	"en": {
 		// Export, share and cite, results (webexport).
@@ -369,7 +401,7 @@ var catalog = map[string]messages{
 		"search_title_q":        "%s – search",
 		"search_label":          "Search practice models",
 		"search_placeholder":    "e.g. nuorten päihdetyö",
-		"search_hint":           "Every form of a word is found: päihde also finds päihdepalveluiden. An exact phrase in quotes, -word leaves out.",
+		"search_hint":           "Every form of a word is found: päihde also finds päihdepalveluiden. An exact phrase in quotes, the start of a word with an asterisk (päihde*). OR (TAI) in capitals between two words finds either, NOT (EI) or -word leaves a word out.",
 		"search_button":         "Search",
 		"filters":               "Filter results",
 		"filters_chosen":        "Filter results (%d chosen)",
@@ -455,5 +487,21 @@ var catalog = map[string]messages{
 		"err_rate_limited": "Many searches have come from this address in a short time. Wait a moment and try again.",
 		"err_timeout":      "The search took too long. Try a narrower search.",
 		"err_internal":     "The search failed just now. Try again in a moment.",
+
+		// Query errors (web/queryerror.go): what is wrong and what to change; %[1]s is the
+		// user's word, %[2]d the limit.
+		"qerr_invalid_text":     "The search holds characters that cannot be read as text. Type the search again.",
+		"qerr_too_long":         "The search is too long: at most %[2]d characters. Shorten it.",
+		"qerr_too_many_terms":   "The search has too many words: at most %[2]d. Leave some out.",
+		"qerr_prefix_too_short": "A search for the start of a word needs at least %[2]d letters before the asterisk (%[1]s). Write more of the word, e.g. päihde*.",
+		"qerr_prefix_too_broad": "The start of a word with an asterisk fits too many words. Write more of the word before the asterisk.",
+		"qerr_unclosed_quote":   "The quote before “%[1]s” is not closed. Add a quote where the exact phrase ends, or remove it.",
+		"qerr_bad_page":         "The page number must be 1 or more.",
+		"qerr_bad_size":         "A page holds 1–%[2]d practice models.",
+		"qerr_too_deep":         "Only the first %[2]d results can be browsed. Narrow the search.",
+		"qerr_bad_facet_size":   "A filter can show 1–%[2]d values.",
+		"qerr_unknown_sort":     "There is no sort “%[1]s”. Choose one from the list.",
+		"qerr_unknown_filter":   "There is no filter “%[1]s”.",
+		"qerr_too_many_values":  "The filter has too many choices: at most %[2]d. Remove some.",
 	},
 }

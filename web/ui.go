@@ -186,11 +186,16 @@ type searchView struct {
 	printView
 	// Shown is which hits of how many the page shows (21–40 / 42), ShownLabel the same in words.
 	Shown, ShownLabel string
+	// QueryError, when set, is why the query could not be run (and there are no results).
+	QueryError *queryErrorView
 }
 
 func (s *server) searchPage(c *gin.Context) error {
 	params := c.Request.URL.Query()
 	req, err := searchRequest(withoutLang(params))
+	if search.IsBadQuery(err) {
+		return s.queryErrorPage(c, params, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -198,6 +203,9 @@ func (s *server) searchPage(c *gin.Context) error {
 		req.FacetSize = pageFacetSize
 	}
 	res, err := s.cfg.Searcher.Search(c.Request.Context(), req)
+	if search.IsBadQuery(err) {
+		return s.queryErrorPage(c, params, err)
+	}
 	if err != nil {
 		return err
 	}

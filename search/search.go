@@ -57,6 +57,9 @@ type Request struct {
 	Page      int                  // from 1; 0 is 1
 	Size      int                  // 0 is DefaultSize
 	FacetSize int                  // 0 is DefaultFacetSize
+	// IncludeNational lets national models (region Valtakunnallinen) match the area filters
+	// (region, wellbeing county, municipality): they apply in every area.
+	IncludeNational bool
 }
 
 // Result is what one search found.
@@ -71,6 +74,12 @@ type Result struct {
 	// Suggestion is a spelling suggestion for a query with words the index does not know;
 	// nil when there is none.
 	Suggestion *Suggestion
+	// National is, when an area is chosen, how many national models the search finds apart
+	// from its area filters: what IncludeNational adds, or would add.
+	National int
+	// Without is, when nothing was found, how many models each chosen filter value's removal
+	// would give (facet key → value → count).
+	Without map[string]map[string]uint64
 }
 
 // Suggestion is another way to write the query. Applied means the hits shown are those of
@@ -185,6 +194,9 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 	out := Result{Query: r.Query, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
 	from := (r.Page - 1) * r.Size
 	sets := c.filterSets(c.withYears(r.Filters, r.Years))
+	if r.IncludeNational && areaChosen(r.Filters) {
+		c.withNational(sets)
+	}
 	filtered := c.intersect(nil, sets, "") // every filter: c.docs when there are none
 
 	_, browse := text.(*query.MatchAllQuery)
@@ -224,6 +236,12 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 		}
 		fi := c.facets[f.Key]
 		out.Facets[f.Key] = facetValues(fi, fi.count(base, base == c.docs), r.Filters, r.FacetSize)
+	}
+	if areaChosen(r.Filters) {
+		out.National = c.nationalCount(matched, sets)
+	}
+	if out.Total == 0 && len(r.Filters) > 0 {
+		out.Without = c.withoutEach(matched, r)
 	}
 
 	ids := make([]string, len(page))

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,6 +38,14 @@ func searchRequest(q url.Values) (search.Request, error) {
 			r.Filters[f.Key] = vs
 		}
 	}
+	// national=include lets national models join the area filters; the API's default is
+	// exclude. The page's form sends exclude always and include when its box is ticked.
+	switch vs := q["national"]; {
+	case slices.Contains(vs, "include"):
+		r.IncludeNational = true
+	case len(vs) > 0 && !slices.Contains(vs, "exclude"):
+		return r, badRequest("national must be include or exclude")
+	}
 	years, err := yearRanges(q)
 	r.Years = years
 	return r, err
@@ -59,6 +68,8 @@ type apiResult struct {
 	Hits       []apiHit                       `json:"hits"`
 	Facets     map[string][]search.FacetValue `json:"facets"`
 	Suggestion *search.Suggestion             `json:"suggestion"`
+	National   int                            `json:"national"`
+	Without    map[string]map[string]uint64   `json:"without"`
 }
 
 func (s *server) apiSearch(c *gin.Context) error {
@@ -79,7 +90,7 @@ func (s *server) apiSearch(c *gin.Context) error {
 func SearchResponse(res search.Result) any {
 	out := apiResult{Query: res.Query, Total: res.Total, Page: res.Page, Size: res.Size,
 		TookMS: math.Round(float64(res.Took.Microseconds())/10) / 100, Hits: []apiHit{}, Facets: res.Facets,
-		Suggestion: res.Suggestion}
+		Suggestion: res.Suggestion, National: res.National, Without: res.Without}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitOf(h.Model, h.Score, h.Highlights))
 	}

@@ -86,6 +86,7 @@ func (s *server) export(c *gin.Context, contentType, ext string, open func(io.Wr
 	if err != nil {
 		return err
 	}
+	pageNational(params, &req)
 	req.Page, req.Size, req.FacetSize = 1, exportBatch, 1
 	ctx := c.Request.Context()
 	res, err := s.cfg.Searcher.Search(ctx, req)

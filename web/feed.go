@@ -91,6 +91,7 @@ func (s *server) feed(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	pageNational(filters, &req)
 	req.Sort, req.Page = "created", 0
 	res, err := s.cfg.Searcher.Search(c.Request.Context(), req)
 	if err != nil {

@@ -201,6 +201,9 @@ var catalog = map[string]messages{
 		"qerr_unknown_sort":     "Järjestystä ”%[1]s” ei ole. Valitse järjestys listasta.",
 		"qerr_unknown_filter":   "Rajausta ”%[1]s” ei ole.",
 		"qerr_too_many_values":  "Rajauksessa on liikaa valintoja: enintään %[2]d. Poista osa valinnoista.",
+
+		// National models beside an area (web/national.go).
+		"national_option": "Näytä myös valtakunnalliset mallit (%d)",
 	},
 	"sv": {
 		// Export, share and cite, results (webexport).
@@ -352,6 +355,9 @@ var catalog = map[string]messages{
 		"qerr_unknown_sort":     "Sorteringen ”%[1]s” finns inte. Välj en sortering i listan.",
 		"qerr_unknown_filter":   "Avgränsningen ”%[1]s” finns inte.",
 		"qerr_too_many_values":  "Avgränsningen har för många val: högst %[2]d. Ta bort några.",
+
+		// National models beside an area (web/national.go).
+		"national_option": "Visa också nationella modeller (%d)",
 	},
 	"en": {
 		// Export, share and cite, results (webexport).
@@ -503,5 +509,8 @@ var catalog = map[string]messages{
 		"qerr_unknown_sort":     "There is no sort “%[1]s”. Choose one from the list.",
 		"qerr_unknown_filter":   "There is no filter “%[1]s”.",
 		"qerr_too_many_values":  "The filter has too many choices: at most %[2]d. Remove some.",
+
+		// National models beside an area (web/national.go).
+		"national_option": "Also show nationwide models (%d)",
 	},
 }

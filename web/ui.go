@@ -126,6 +126,8 @@ type option struct {
 type facetGroup struct {
 	Key, Legend string
 	Items, More []facetItem
+	// National is the area facet's box for national models, when an area is chosen.
+	National *nationalOption
 	// AllHref asks for more values than were listed, when the list may have been cut short.
 	MoreLabel, AllHref, AllLabel string
 	// Range is the from–to pair of a year facet; nil for other facets.
@@ -188,6 +190,9 @@ type searchView struct {
 	Shown, ShownLabel string
 	// QueryError, when set, is why the query could not be run (and there are no results).
 	QueryError *queryErrorView
+	// Relax are the chosen filters of a search that found nothing, best first, with what
+	// dropping each would give.
+	Relax []relaxItem
 }
 
 func (s *server) searchPage(c *gin.Context) error {
@@ -202,6 +207,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	if req.FacetSize == 0 {
 		req.FacetSize = pageFacetSize
 	}
+	pageNational(params, &req)
 	res, err := s.cfg.Searcher.Search(c.Request.Context(), req)
 	if search.IsBadQuery(err) {
 		return s.queryErrorPage(c, params, err)
@@ -235,6 +241,11 @@ func (s *server) searchPage(c *gin.Context) error {
 	v.Facets = sidebar(lang, params, req, res, shown)
 	rangeChips, rangeHidden := addYearRanges(lang, params, req, v.Facets)
 	v.Hidden = append(v.Hidden, rangeHidden...)
+	for i := range v.Facets {
+		if v.Facets[i].Key == "region" {
+			v.Facets[i].National = nationalOptionOf(lang, req, res)
+		}
+	}
 	selected := 0
 	for _, f := range search.Facets {
 		for _, val := range req.Filters[f.Key] {
@@ -256,6 +267,7 @@ func (s *server) searchPage(c *gin.Context) error {
 	}
 	v.Chips = append(v.Chips, rangeChips...)
 	selected += len(rangeChips)
+	v.Relax = relaxItems(lang, v.Chips, res)
 	v.FiltersLabel = tr(lang, "filters")
 	if selected > 0 {
 		v.FiltersLabel = tr(lang, "filters_chosen", selected)

@@ -116,6 +116,9 @@ func TestSearchFormResubmitsEveryChoiceOfTheURL(t *testing.T) {
 		if !want.Has("q") {
 			want.Set("q", "")
 		}
+		if want.Has("region") || want.Has("municipality") {
+			want["national"] = []string{"exclude", "include"} // the area's national box, ticked
+		}
 		got := formParams(fetchPage(t, srv, srv.URL, path))
 		for _, names := range yearParams { // empty year range fields leave the range open
 			for _, name := range names {

@@ -116,6 +116,10 @@ func TestBrowser(t *testing.T) {
 	t.Run("PagesFitA320pxWideScreen", s.testNarrow)
 	t.Run("EmptyResultPageWeighsUnder100kB", s.testWeight)
 	t.Run("ScreenshotsAt1280And375px", s.testScreenshots)
+	t.Run("AnAreaListsNationalModelsUntilTheBoxIsUnticked", s.testNationalOption)
+	t.Run("AnEmptyPageSaysWhatDroppingEachFilterGives", s.testEmptyPageCounts)
+	t.Run("AQueryErrorInSwedishKeepsTheSearchBox", s.testErrorPageInSwedish)
+	t.Run("OrFindsEitherWord", s.testOr)
 }
 
 // search asks the JSON API what the search page should show for the same query parameters.
@@ -316,7 +320,8 @@ func normalized(search string) url.Values {
 	for k, vs := range v {
 		vs = slices.DeleteFunc(vs, func(s string) bool { return s == "" })
 		switch {
-		case len(vs) == 0, k == "lang", k == "sort" && vs[0] == "relevance", k == "page" && vs[0] == "1":
+		case len(vs) == 0, k == "lang", k == "sort" && vs[0] == "relevance", k == "page" && vs[0] == "1",
+			k == "national" && slices.Contains(vs, "include"): // the page's default
 			delete(v, k)
 		default:
 			v[k] = vs
@@ -338,7 +343,7 @@ func (s *browserSuite) listing(t *testing.T, want url.Values, more ...func(pageS
 		if got := normalized(st.Search).Encode(); got != want.Encode() {
 			return fmt.Sprintf("URL query %q, want %q", got, want.Encode())
 		}
-		r := s.search(t, want.Encode())
+		r := s.search(t, apiQuery(want))
 		if st.Total != fmt.Sprint(r.Total) {
 			return fmt.Sprintf("#tulosmaara data-total=%q, want %d", st.Total, r.Total)
 		}
@@ -406,7 +411,7 @@ func (s *browserSuite) pickRegion(t *testing.T, b *tab, q url.Values) string {
 	values := eval[[]string](b, `[...document.querySelectorAll('fieldset.facet[data-facet="region"] input[type=checkbox][name="region"]')]
 		.filter(e => !e.checked && e.checkVisibility()).map(e => e.value)`)
 	for _, v := range values {
-		n := s.search(t, withParam(q, "region", v).Encode()).Total
+		n := s.search(t, apiQuery(withParam(q, "region", v))).Total
 		if n > 0 && n < total {
 			return v
 		}
@@ -787,6 +792,10 @@ func (s *browserSuite) samplePages(t *testing.T) []samplePage {
 		{"model", "/malli/" + slug},
 		// A model opened from the results of päihde: its words marked.
 		{"model-searched", "/malli/" + s.search(t, "q=p%C3%A4ihde").Hits[0].ID + "?q=p%C3%A4ihde"},
+		// The national box, the empty page's counts and a query error.
+		{"national", "/?region=Pirkanmaa"},
+		{"empty-filters", "/?region=Lappi&phase=Valmis&national=exclude"},
+		{"error-sv", "/?q=p%C3%A4*&region=Pirkanmaa&lang=sv"},
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 func routeTable(t *testing.T) (gin.RoutesInfo, *httptest.Server) {
 	t.Helper()
 	cfg := fullConfig(search.NewSearcher(fixtureIndex(t)), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg.Programmes = fixtureProgrammes
 	engine, err := newEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +35,9 @@ func routeTable(t *testing.T) (gin.RoutesInfo, *httptest.Server) {
 
 // concrete fills a route's parameters with values that exist.
 func concrete(path string) string {
+	if strings.Contains(path, "programme") || strings.Contains(path, "kokonaisuus") {
+		return strings.ReplaceAll(path, ":id", soteKeskus.ID)
+	}
 	return strings.NewReplacer(":id", "tavallinen", ":name", "app.js").Replace(path)
 }
 

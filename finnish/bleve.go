@@ -2,10 +2,10 @@ package finnish
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -32,41 +32,79 @@ type Filter struct {
 // Filter implements analysis.TokenFilter.
 func (f *Filter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(in))
-	for _, t := range in {
-		if f.Emit == EmitExact {
-			w := f.Analyzer.exact(string(t.Term))
+	for i, t := range in {
+		words := []Word{f.word(string(t.Term))}
+		if c, ok := f.coordinated(in, i); ok {
+			words = append(words, c)
+		}
+		var terms []string
+		for _, w := range words {
 			if w.Stop {
 				continue
 			}
-			t.Term = []byte(w.Exact)
-			out = append(out, t)
-			continue
-		}
-		w := f.Analyzer.Word(string(t.Term))
-		if w.Stop {
-			continue
+			switch f.Emit {
+			case EmitExact:
+				terms = append(terms, w.Exact)
+			case EmitBases:
+				terms = append(terms, w.Bases...)
+			case EmitAll:
+				terms = append(terms, w.Terms()...)
+			}
 		}
 		first := true
-		put := func(term string) {
+		for j, term := range terms {
+			if slices.Contains(terms[:j], term) {
+				continue
+			}
 			if first {
 				t.Term, first = []byte(term), false
 				out = append(out, t)
-				return
+				continue
 			}
 			out = append(out, &analysis.Token{Start: t.Start, End: t.End, Term: []byte(term), Position: t.Position, Type: t.Type})
 		}
-		switch f.Emit {
-		case EmitBases:
-			for _, b := range w.Bases {
-				put(b)
-			}
-		case EmitAll:
-			for _, term := range w.Terms() {
-				put(term)
-			}
-		}
 	}
 	return out
+}
+
+func (f *Filter) word(s string) Word {
+	if f.Emit == EmitExact {
+		return f.Analyzer.exact(strings.TrimRight(s, "-"))
+	}
+	return f.Analyzer.Word(s)
+}
+
+// coordinators join the parts of a coordinated compound (sosiaali- ja terveyspalvelut).
+var coordinators = map[string]bool{"ja": true, "tai": true, "sekä": true, "eli": true, "tahi": true}
+
+// maxCoordinated is how far a coordinated compound's first part looks for the compound
+// whose head it shares (sosiaali-, terveys-, kasvatus- ja pelastuspalvelut).
+const maxCoordinated = 8
+
+// coordinated returns, for a token that ends in a hyphen (sosiaali-), the compound it stands
+// for: the token joined to the head of the first whole compound after it, past other such
+// tokens and ja, tai, sekä (sosiaali- ja terveyspalveluiden: sosiaalipalveluiden).
+func (f *Filter) coordinated(in analysis.TokenStream, i int) (Word, bool) {
+	mod := string(in[i].Term)
+	if !strings.HasSuffix(mod, "-") || len(strings.TrimRight(mod, "-")) == 0 {
+		return Word{}, false
+	}
+	for j := i + 1; j < len(in) && j <= i+maxCoordinated; j++ {
+		next := strings.ToLower(string(in[j].Term))
+		if strings.HasSuffix(next, "-") || coordinators[next] {
+			continue
+		}
+		head := f.Analyzer.Word(next).Head
+		if head == "" {
+			return Word{}, false
+		}
+		joined := strings.ToLower(strings.TrimRight(mod, "-")) + head
+		if f.Emit == EmitExact {
+			return f.Analyzer.exact(joined), true
+		}
+		return f.Analyzer.Word(joined), true
+	}
+	return Word{}, false
 }
 
 // Terms are the distinct forms the word stands for: as written, its bases, its parts.
@@ -100,7 +138,7 @@ func (a *Analyzer) exact(s string) Word {
 }
 
 // Names of the bleve analyzers this package registers. Each splits text into words with
-// bleve's Unicode tokenizer and then keeps what its name says.
+// Tokenizer (the one queries are split with too) and then keeps what its name says.
 const (
 	// AnalyzerExact keeps words as written, lower-cased.
 	AnalyzerExact = "mallihaku_fi_exact"
@@ -139,7 +177,7 @@ func init() {
 		err := registry.RegisterAnalyzer(name, func(map[string]any, *registry.Cache) (analysis.Analyzer, error) {
 			a, _ := Named(spec.analysis) // without libvoikko: Snowball, see the constants
 			return &analysis.DefaultAnalyzer{
-				Tokenizer:    unicode.NewUnicodeTokenizer(),
+				Tokenizer:    Tokenizer{},
 				TokenFilters: []analysis.TokenFilter{&Filter{Analyzer: a, Emit: spec.emit}},
 			}, nil
 		})

@@ -39,10 +39,21 @@ type Word struct {
 	// Leaves are the compound's parts alone, in order, from its first reading that has
 	// any: a compound query word also matches a text that has all of them.
 	Leaves []string
+	// Segments are the compound's parts as written in the word and their base forms, in
+	// order, from the same reading as Leaves (short parts included): a query for the compound
+	// also matches its parts written as consecutive words (mielen terveys, kotihoidon
+	// asiakkaat for kotihoitoasiakas).
+	Segments []Segment
+	// Head is the word as written after its first compound part (palveluiden of
+	// terveyspalveluiden): what a coordinated compound's first part shares ("sosiaali- ja
+	// terveyspalveluiden" holds sosiaalipalveluiden). "" when the word is not a compound.
+	Head string
 	// Known says Voikko recognised the word.
 	Known bool
 	// Stop marks a stop word (ja, on, että, …): it is neither indexed nor searched.
 	Stop bool
+
+	proper bool // some reading is a proper noun
 }
 
 // Analyzer turns written Finnish into Words: with Voikko, each word's base forms and compound
@@ -124,8 +135,14 @@ func Named(name string) (*Analyzer, error) {
 // (Pirkanmaalla is the place, not "pirkka" + "maa"; Kymenlaakson is not "kymi" + "laakso"):
 // names are searched as names. Parts shorter than MinPartLength letters are left out. The
 // figures that decided this rule are in docs/relevance.md.
+//
+// A word with hyphens (Keski-Uusimaa, covid-19, sote-keskus) stands for itself in its base
+// forms, each piece's forms, and the pieces written together (sotekeskus); see hyphenated.
+// A word Voikko does not know that ends in one it knows (nepsykoordinaattori) has the
+// longest such tail as a part; see knownTail. A hyphen that ends the word (sosiaali- in
+// "sosiaali- ja terveyspalvelut") is left out.
 func (a *Analyzer) Word(s string) Word {
-	lower := strings.ToLower(s)
+	lower := strings.TrimRight(strings.ToLower(s), "-")
 	if _, stop := a.stop[lower]; stop {
 		return Word{Exact: lower, Stop: true}
 	}
@@ -138,15 +155,119 @@ func (a *Analyzer) Word(s string) Word {
 }
 
 func (a *Analyzer) word(lower string) Word {
-	w := Word{Exact: lower}
-	if a.voikko != nil && voikkoMayKnow(lower) {
-		if as := a.voikko.analyses(lower); len(as) > 0 {
-			w = wordFromAnalyses(lower, as)
-		}
+	if strings.Contains(lower, "-") {
+		return a.hyphenated(lower)
 	}
+	w := a.voikkoWord(lower)
 	if !w.Known {
 		w.Bases = []string{stem(lower)}
+		if tail, ok := a.knownTail(lower); ok {
+			w.Parts = append(w.Parts, tail.Bases...)
+		}
 	}
+	return w
+}
+
+// voikkoWord is what Voikko makes of a lower-case word; Known is false when it does not
+// know it (or there is no Voikko).
+func (a *Analyzer) voikkoWord(lower string) Word {
+	if a.voikko != nil && voikkoMayKnow(lower) {
+		if as := a.voikko.analyses(lower); len(as) > 0 {
+			return wordFromAnalyses(lower, as)
+		}
+	}
+	return Word{Exact: lower}
+}
+
+// Shortest tail knownTail accepts, and the shortest head it leaves before it.
+const (
+	minTailLength = 5
+	minTailHead   = 2
+)
+
+// knownTail returns the longest tail of a word Voikko does not know that Voikko knows as a
+// common word (nepsykoordinaattori: koordinaattori), so that the tail finds it; the tail is
+// indexed as a part, which ranks below the word itself. When what comes before that tail is
+// a word Voikko knows too (päihde + neuvona), the word is more likely a typo of a compound
+// (päihdeneuvonta) than a new one, and it gets no tail: the spelling suggestion is its cue.
+func (a *Analyzer) knownTail(lower string) (Word, bool) {
+	if a.voikko == nil || !voikkoMayKnow(lower) {
+		return Word{}, false
+	}
+	rs := []rune(lower)
+	for i := minTailHead; len(rs)-i >= minTailLength; i++ {
+		if w := a.voikkoWord(string(rs[i:])); w.Known && !w.proper {
+			return w, !a.voikkoWord(string(rs[:i])).Known
+		}
+	}
+	return Word{}, false
+}
+
+// hyphenated analyses a word with hyphens inside: its base forms are Voikko's when it knows
+// the whole word, else the word with its last piece in base form (Etelä-Pohjanmaalla:
+// etelä-pohjanmaa); its parts are every piece's forms, runs of pieces inside it and the
+// bases written without hyphens (sotekeskus); its Leaves and Segments are the pieces.
+func (a *Analyzer) hyphenated(lower string) Word {
+	var pieces []string
+	for _, p := range strings.Split(lower, "-") {
+		if p != "" {
+			pieces = append(pieces, p)
+		}
+	}
+	w := a.voikkoWord(lower)
+	w.Exact = lower
+	if len(pieces) < 2 {
+		return w
+	}
+	last := a.Word(pieces[len(pieces)-1])
+	if !w.Known {
+		prefix := strings.Join(pieces[:len(pieces)-1], "-") + "-"
+		for _, b := range last.Bases {
+			w.Bases = append(w.Bases, prefix+b)
+		}
+		if last.Stop {
+			w.Bases = []string{lower}
+		}
+	}
+	seen := map[string]bool{lower: true}
+	for _, b := range w.Bases {
+		seen[b] = true
+	}
+	add := func(t string) {
+		if t != "" && !seen[t] {
+			seen[t] = true
+			w.Parts = append(w.Parts, t)
+		}
+	}
+	for _, b := range w.Bases {
+		add(strings.ReplaceAll(b, "-", ""))
+	}
+	w.Leaves, w.Segments, w.Head = nil, nil, ""
+	known := true
+	for _, p := range pieces {
+		pw := a.Word(p)
+		base := p
+		if len(pw.Bases) > 0 {
+			base = pw.Bases[0]
+		}
+		known = known && (pw.Known || !voikkoMayKnow(p))
+		for _, t := range append(append([]string{p}, pw.Bases...), pw.Parts...) {
+			add(t)
+		}
+		w.Leaves = append(w.Leaves, base)
+		w.Segments = append(w.Segments, Segment{Surface: p, Base: base})
+	}
+	// Runs of pieces inside the word (covid-19 and 19-pandemia in covid-19-pandemian).
+	for i := range pieces {
+		for j := i + 1; j < len(pieces) && j-i < 4; j++ {
+			if i == 0 && j == len(pieces)-1 {
+				continue
+			}
+			add(strings.Join(pieces[i:j], "-") + "-" + w.Segments[j].Base)
+		}
+	}
+	w.Head = lower[len(pieces[0])+1:]
+	w.Known = w.Known || known && a.voikko != nil
 	return w
 }
 
@@ -199,6 +320,7 @@ func wordFromAnalyses(lower string, as []reading) Word {
 		proper = proper || properClasses[a.Class]
 	}
 	if proper {
+		w.proper = true
 		return w
 	}
 	for _, a := range as {
@@ -213,6 +335,12 @@ func wordFromAnalyses(lower string, as []reading) Word {
 					w.Leaves = append(w.Leaves, l)
 				}
 			}
+			for _, p := range parts {
+				w.Segments = append(w.Segments, Segment{Surface: p.surface, Base: p.base})
+			}
+			if strings.HasPrefix(lower, parts[0].surface) {
+				w.Head = strings.TrimLeft(lower[len(parts[0].surface):], "-")
+			}
 		}
 		for _, p := range append(leaves, combos...) {
 			if utf8.RuneCountInString(p) >= MinPartLength {
@@ -222,6 +350,10 @@ func wordFromAnalyses(lower string, as []reading) Word {
 	}
 	return w
 }
+
+// Segment is one part of a compound: as written in the word (mielen) and its base form
+// (mieli).
+type Segment struct{ Surface, Base string }
 
 // part is one part of a compound: how it is written in the word (its surface, e.g. mielen)
 // and its base form (mieli).

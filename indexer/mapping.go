@@ -40,10 +40,14 @@ const (
 	// FieldProgrammeFacet holds the programme's name as written, for its facet.
 	FieldProgrammeFacet  = "programme_facet"
 	FieldDevelopmentPath = "development_path"
-	FieldCreated         = "created"
-	FieldModified        = "modified"
-	FieldYear            = "year"
-	FieldTitleSort       = "title_sort"
+	// FieldFacts is the model's classification and places as text (topics, target groups,
+	// phenomena, region, wellbeing county, municipalities, funders), so that words find what
+	// stands only there: Porissa finds a model whose municipality is Pori.
+	FieldFacts     = "facts"
+	FieldCreated   = "created"
+	FieldModified  = "modified"
+	FieldYear      = "year"
+	FieldTitleSort = "title_sort"
 	// FieldModel stores the whole document as JSON; it is not searchable.
 	FieldModel = "_model"
 )
@@ -60,6 +64,7 @@ var TextFields = map[string]float64{
 
 	// The development path weighs like the sections.
 	FieldDevelopmentPath: 1,
+	FieldFacts:           1,
 }
 
 // The main text fields (FormFields) are indexed three ways, so that a query can rank a word
@@ -85,8 +90,9 @@ var KeywordFields = []string{FieldRegion, FieldWellbeingCounty, FieldMunicipalit
 
 // MappingVersion changes whenever the mapping below changes in a way that needs a rebuild.
 // 2: Finnish analysis by Voikko, and the base and exact fields; 3: those only for FormFields;
-// 4: the development path, and the programme as a facet.
-const MappingVersion = 4
+// 4: the development path, and the programme as a facet; 5: one tokenizer for texts and
+// queries (hyphenated words whole, coordinated compounds), and FieldFacts.
+const MappingVersion = 5
 
 // textAnalyzer is the analyzer of the text fields themselves (every form of every word), which
 // Index.Terms uses.
@@ -241,6 +247,7 @@ func document(m practice.Model) (map[string]any, error) {
 		FieldTargetGroups:    m.TargetGroups,
 		FieldFunders:         m.Funders,
 		FieldAuthors:         m.Authors,
+		FieldFacts:           facts(m),
 		FieldTitleSort:       SortKey(m.Title),
 		FieldModel:           string(js),
 	}
@@ -258,6 +265,16 @@ func document(m practice.Model) (map[string]any, error) {
 		d[FieldYear] = strconv.Itoa(m.Modified.Year())
 	}
 	return d, nil
+}
+
+// facts is what FieldFacts holds of a model: each value an element, so that no phrase
+// runs from one into the next.
+func facts(m practice.Model) []string {
+	var values []string
+	for _, l := range [][]string{m.Topics, m.TargetGroups, m.Phenomena, m.Region, m.WellbeingCounty, m.Municipality, m.Funders} {
+		values = append(values, l...)
+	}
+	return values
 }
 
 // SortKey orders titles A to Ö the Finnish way: case-insensitive, with å, ä and ö after z

@@ -133,7 +133,7 @@ func fullSearch(t *testing.T, s *Searcher, r Request) Result {
 	}
 	var out Result
 	err = s.read(context.Background(), func(ctx context.Context, v *sharedView, c *corpus) error {
-		out, err = s.run(ctx, v, c, r, s.textQuery(clauses))
+		out, err = s.run(ctx, v, c, r, r.Query, s.textQuery(clauses))
 		return err
 	})
 	if err != nil {

@@ -104,8 +104,8 @@ func of(field, f string) bool {
 
 // highlightQuery keeps of q the leaves that search the fields highlights come from (title,
 // summary, sections, development path), OR-ed: where they match in a hit is what is marked.
-// Excluded words are left out. A compound word's parts query (the one boolean below the top, see partsQuery)
-// stays whole, so its parts are marked only in texts that lack the word itself. nil when no
+// Excluded words are left out. A boolean below the top (an excluded alternative of OR, see
+// orQuery) stays whole. nil when no
 // leaf searches those fields. Asking bleve for the locations of these leaves alone costs a
 // fraction of asking for the whole query's.
 func highlightQuery(q query.Query) query.Query {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mallihaku/mallihaku/finnish"
 )
 
 // Limits on what one query may ask, so that no query costs more than the index can afford.
@@ -210,7 +212,7 @@ func lex(q string) ([]item, error) {
 			}
 			if strings.HasSuffix(word, "*") {
 				c.Prefix = true
-				c.Text = cleanWords(strings.TrimRight(word, "*"))
+				c.Text = strings.TrimRight(cleanWords(strings.TrimRight(word, "*")), "-")
 				if c.Text != "" && (strings.Contains(c.Text, " ") || utf8.RuneCountInString(c.Text) < MinPrefixLength) {
 					return nil, &QueryError{Code: CodePrefixTooShort, Word: word, Limit: MinPrefixLength}
 				}
@@ -225,17 +227,9 @@ func lex(q string) ([]item, error) {
 	return items, nil
 }
 
-// cleanWords keeps letters, digits and the joiners inside words; everything else separates
-// words. The result is plain words separated by single spaces.
-func cleanWords(s string) string {
-	f := strings.FieldsFunc(s, func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '\'' || r == '’')
-	})
-	for i := range f {
-		f[i] = strings.Trim(f[i], "-'’")
-	}
-	return strings.Join(strings.Fields(strings.Join(f, " ")), " ")
-}
+// cleanWords is the words of s as the index cuts its texts into words (finnish.Tokenizer),
+// separated by single spaces.
+func cleanWords(s string) string { return strings.Join(finnish.Split(s), " ") }
 
 func indexRune(rs []rune, r rune) int {
 	for i, x := range rs {

@@ -13,7 +13,7 @@ func TestParseReadsWordsPhrasesExclusionsAndPrefixes(t *testing.T) {
 		`"matalan kynnyksen" -alkoholi`: {{Text: "matalan kynnyksen", Phrase: true}, {Text: "alkoholi", Exclude: true}},
 		"perhekesk*":                    {{Text: "perhekesk", Prefix: true}},
 		`-"kotiin vietävä"`:             {{Text: "kotiin vietävä", Phrase: true, Exclude: true}},
-		"mielenterveys- ja päihde":      {{Text: "mielenterveys"}, {Text: "ja"}, {Text: "päihde"}},
+		"mielenterveys- ja päihde":      {{Text: "mielenterveys-"}, {Text: "ja"}, {Text: "päihde"}},
 		"(lapset) OR nuoret~2 /.*/":     {{Text: "lapset", Or: []Clause{{Text: "nuoret 2"}}}},
 		"päihde OR alkoholi":            {{Text: "päihde", Or: []Clause{{Text: "alkoholi"}}}},
 		"nuoret päihde TAI alkoholi":    {{Text: "nuoret"}, {Text: "päihde", Or: []Clause{{Text: "alkoholi"}}}},

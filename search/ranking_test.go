@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -108,23 +109,23 @@ func TestSpellingSuggestions(t *testing.T) {
 	}
 }
 
-// A compound query word matches through its parts only texts that lack the word itself, so
-// in a text that has it, the parts match nothing else (kotihoito must not match the "koti" of
-// "kotikuntoutuksen" there).
-func TestCompoundPartsMatchOnlyTextsWithoutTheWord(t *testing.T) {
+// A compound query word matches where it stands, in any form, and where its parts stand as
+// consecutive words, not where they are scattered: kotihoito finds "Kotihoidon …" and "kodin
+// hoito", not "Hoito omassa kodissa", and marks only the words that matched.
+func TestCompoundMatchesWhereItStandsNotWhereItsPartsAreScattered(t *testing.T) {
 	s := relevanceSearcher(t, finnishtest.Voikko(t), []practice.Model{
-		{ID: "both", Title: "Kotihoidon ja kotikuntoutuksen yhteistyö"},
-		{ID: "parts", Title: "Hoito omassa kodissa"},
+		{ID: "word", Title: "Kotihoidon ja kotikuntoutuksen yhteistyö"},
+		{ID: "apart", Title: "Apua kodin hoitoon"},
+		{ID: "scattered", Title: "Hoito omassa kodissa"},
 	})
 	res, err := s.Search(context.Background(), Request{Query: "kotihoito"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rankedIDs(res); got != "both parts" {
-		t.Fatalf("kotihoito found %q, want both, then parts", got)
+	if got := rankedIDs(res); got != "word apart" || res.Total != 2 {
+		t.Fatalf("kotihoito found %q (%d), want word, then apart", got, res.Total)
 	}
-	// What the reader sees: the hits' marks.
-	for i, want := range []string{"<mark>Kotihoidon</mark> ja kotikuntoutuksen yhteistyö", "<mark>Hoito</mark> omassa <mark>kodissa</mark>"} {
+	for i, want := range []string{"<mark>Kotihoidon</mark> ja kotikuntoutuksen yhteistyö", "Apua <mark>kodin</mark> <mark>hoitoon</mark>"} {
 		if got := res.Hits[i].Highlights.Title; len(got) != 1 || got[0] != want {
 			t.Errorf("%s: title marked %q, want %q", res.Hits[i].Model.ID, got, want)
 		}
@@ -144,9 +145,27 @@ func TestCompoundPartsMatchOnlyTextsWithoutTheWord(t *testing.T) {
 			}
 		}
 		sort.Strings(terms)
-		want := map[string]string{"both": "kotihoito", "parts": "hoito koti"}[h.ID]
+		terms = slices.Compact(terms)
+		want := map[string]string{"word": "kotihoito", "apart": "hoito koti"}[h.ID]
 		if got := strings.Join(terms, " "); got != want {
 			t.Errorf("%s: matched terms %q, want %q", h.ID, got, want)
 		}
+	}
+}
+
+// A compound word that finds nothing as it stands falls back to its parts anywhere, and says
+// so (Result.Relaxed); one that finds something does not.
+func TestCompoundThatFindsNothingFallsBackToItsPartsAndSaysSo(t *testing.T) {
+	s := relevanceSearcher(t, finnishtest.Voikko(t), []practice.Model{
+		{ID: "scattered", Title: "Hoito omassa kodissa"},
+		{ID: "other", Title: "Nuorten vertaisryhmä"},
+	})
+	res, err := s.Search(context.Background(), Request{Query: "kotihoito"})
+	if err != nil || rankedIDs(res) != "scattered" || !res.Relaxed {
+		t.Errorf("kotihoito: %q relaxed %v (%v), want scattered, relaxed", rankedIDs(res), res.Relaxed, err)
+	}
+	res, err = s.Search(context.Background(), Request{Query: "hoito"})
+	if err != nil || res.Total != 1 || res.Relaxed {
+		t.Errorf("hoito: %d models, relaxed %v (%v), want 1, not relaxed", res.Total, res.Relaxed, err)
 	}
 }

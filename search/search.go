@@ -71,6 +71,9 @@ type Result struct {
 	Took   time.Duration
 	Hits   []Hit
 	Facets map[string][]FacetValue
+	// Relaxed says the words as they stand found nothing, and the hits are models that have
+	// the parts of the query's compound words apart (lapsiperhetyö: lapsiperhe … perhetyö).
+	Relaxed bool
 	// Suggestion is a spelling suggestion for a query with words the index does not know;
 	// nil when there is none.
 	Suggestion *Suggestion
@@ -129,8 +132,17 @@ func (s *Searcher) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	var out Result
 	err = s.read(ctx, func(ctx context.Context, v *sharedView, c *corpus) error {
-		if out, err = s.run(ctx, v, c, r, s.textQuery(clauses)); err != nil {
+		if out, err = s.run(ctx, v, c, r, r.Query, s.textQuery(clauses)); err != nil {
 			return err
+		}
+		if out.Total == 0 && s.hasCompound(clauses) {
+			relaxed, err := s.run(ctx, v, c, r, "\x00relaxed\x00"+r.Query, s.relaxedQuery(clauses))
+			if err != nil {
+				return err
+			}
+			if relaxed.Total > 0 {
+				out, out.Relaxed = relaxed, true
+			}
 		}
 		// A spelling suggestion when nothing was found: in the same slot, deadline and term
 		// cap, so that misspelled words cost no more than the search allows.
@@ -190,7 +202,7 @@ func (s *Searcher) Warm(ctx context.Context) error {
 // run is one search on one view. Filters are bitmaps of the corpus; the words (if any) are
 // matched by bleve once, giving the set of matching documents and their scores, and every
 // facet is counted by intersecting that set with the filters and with each value's documents.
-func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request, text query.Query) (Result, error) {
+func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request, key string, text query.Query) (Result, error) {
 	out := Result{Query: r.Query, Page: r.Page, Size: r.Size, Facets: map[string][]FacetValue{}}
 	from := (r.Page - 1) * r.Size
 	sets := c.filterSets(c.withYears(r.Filters, r.Years))
@@ -207,7 +219,7 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 			page = append(page, scored{doc: d})
 		}
 	} else {
-		m, err := v.match(ctx, r.Query, text, r.Sort != "title")
+		m, err := v.match(ctx, key, text, r.Sort != "title")
 		if err != nil {
 			return out, matchError(err)
 		}

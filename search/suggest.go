@@ -88,7 +88,7 @@ func (s *Searcher) withSuggestion(ctx context.Context, v *sharedView, c *corpus,
 	}
 	alt := r
 	alt.Query = fixed
-	altRes, err := s.run(ctx, v, c, alt, s.textQuery(altClauses))
+	altRes, err := s.run(ctx, v, c, alt, alt.Query, s.textQuery(altClauses))
 	if err != nil || altRes.Total == 0 {
 		return res
 	}
@@ -227,7 +227,7 @@ func (s *Searcher) matches(ctx context.Context, w finnish.Word) bool { return s.
 
 // count is the number of models that have the word in some form.
 func (s *Searcher) count(ctx context.Context, w finnish.Word) uint64 {
-	q := wordQuery(w)
+	q := wordQuery(w, false)
 	if q == nil {
 		return 0
 	}

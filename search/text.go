@@ -14,29 +14,57 @@ import (
 // How much a match counts by how the query word was found, on top of the field's own weight
 // (indexer.TextFields). A word as the user wrote it matches in all three of a field's forms,
 // a base form in two, a compound part in one; the boosts widen those steps so that exact
-// matches rank above base-form matches above part matches. Tuned on the relevance set
+// matches rank above base-form matches above part matches. A compound's parts written as
+// consecutive words weigh as a part match. Tuned on the relevance set
 // (search/testdata/relevance.txt, docs/relevance.md).
 const (
 	boostExact = 1.5 // the word as written, in the exact field
 	boostBase  = 1.0 // a base form of the word, in the base field
 	boostAll   = 0.5 // any form of the word, in the field holding every form (and parts)
-	boostParts = 0.3 // every part of a compound query word, anywhere in the text
-	boostRuns  = 3   // within that, runs of two or more of its parts (mielenterveys)
+	// A compound's halves apart, and (relaxed) its parts anywhere, each half or part.
+	boostHalves    = 0.2
+	boostScattered = 0.1
 )
 
 // textQuery builds the query for the parsed clauses: every word and phrase must match in
 // some text field, excluded ones must not. No clauses match everything.
-func (s *Searcher) textQuery(clauses []Clause) query.Query {
+func (s *Searcher) textQuery(clauses []Clause) query.Query { return s.buildQuery(clauses, false) }
+
+// relaxedQuery is textQuery in which a compound word also matches a text that has its
+// parts anywhere (lapsiperhetyö: "lapsiperheiden … perhetyö"): what a search falls back to
+// when its words as they stand find nothing (Result.Relaxed).
+func (s *Searcher) relaxedQuery(clauses []Clause) query.Query { return s.buildQuery(clauses, true) }
+
+// hasCompound reports whether a word the query looks for (not one it excludes) is a
+// compound, that is, whether relaxedQuery differs from textQuery.
+func (s *Searcher) hasCompound(clauses []Clause) bool {
+	an := s.index.Analyzer()
+	for _, c := range clauses {
+		for _, a := range c.alternatives() {
+			if a.Exclude || a.Prefix {
+				continue
+			}
+			for _, w := range strings.Fields(a.Text) {
+				if len(an.Word(w).Leaves) > 1 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (s *Searcher) buildQuery(clauses []Clause, relax bool) query.Query {
 	an := s.index.Analyzer()
 	var must, mustNot []query.Query
 	for _, c := range clauses {
 		if len(c.Or) > 0 {
-			if q := orQuery(an, c.alternatives()); q != nil {
+			if q := orQuery(an, c.alternatives(), relax); q != nil {
 				must = append(must, q)
 			}
 			continue
 		}
-		q := clauseQuery(an, c)
+		q := clauseQuery(an, c, relax && !c.Exclude)
 		if q == nil {
 			continue // stop words alone: they cannot narrow anything
 		}
@@ -58,23 +86,23 @@ func (s *Searcher) textQuery(clauses []Clause) query.Query {
 
 // clauseQuery matches what one clause (without its Or) asks for, excluded or not; nil when
 // it has only stop words.
-func clauseQuery(an *finnish.Analyzer, c Clause) query.Query {
+func clauseQuery(an *finnish.Analyzer, c Clause, relax bool) query.Query {
 	switch {
 	case c.Prefix:
 		return prefixQuery(strings.ToLower(c.Text))
 	case c.Phrase:
 		return phraseQuery(an, strings.Fields(c.Text))
 	}
-	return wordsQuery(an, strings.Fields(c.Text))
+	return wordsQuery(an, strings.Fields(c.Text), relax)
 }
 
 // orQuery matches a text that matches any of the alternatives; an excluded alternative
 // matches every text without it (a OR NOT b). An alternative of stop words alone makes the
 // whole OR match everything, so it narrows nothing and is nil.
-func orQuery(an *finnish.Analyzer, alts []Clause) query.Query {
+func orQuery(an *finnish.Analyzer, alts []Clause, relax bool) query.Query {
 	var qs []query.Query
 	for _, a := range alts {
-		q := clauseQuery(an, a)
+		q := clauseQuery(an, a, relax && !a.Exclude)
 		if q == nil {
 			return nil
 		}
@@ -87,10 +115,10 @@ func orQuery(an *finnish.Analyzer, alts []Clause) query.Query {
 }
 
 // wordsQuery matches texts that have every word in some form; nil when all are stop words.
-func wordsQuery(an *finnish.Analyzer, words []string) query.Query {
+func wordsQuery(an *finnish.Analyzer, words []string, relax bool) query.Query {
 	var qs []query.Query
 	for _, w := range words {
-		if q := wordQuery(an.Word(w)); q != nil {
+		if q := wordQuery(an.Word(w), relax); q != nil {
 			qs = append(qs, q)
 		}
 	}
@@ -104,9 +132,11 @@ func wordsQuery(an *finnish.Analyzer, words []string) query.Query {
 }
 
 // wordQuery matches a text that has the word in any of its forms, in any text field: as
-// written, in a base form, as a compound or part of one, or, for a compound, all of its
-// parts. nil for a stop word.
-func wordQuery(w finnish.Word) query.Query {
+// written, in a base form, inside a longer compound, or, for a compound, its parts as
+// consecutive words (splitsQuery); a compound of three parts or more also matches its two
+// halves apart (halvesQuery), and with relax any compound its parts anywhere. nil for a
+// stop word.
+func wordQuery(w finnish.Word, relax bool) query.Query {
 	if w.Stop {
 		return nil
 	}
@@ -125,41 +155,96 @@ func wordQuery(w finnish.Word) query.Query {
 			qs = append(qs, termQuery(f, b, weight*boostAll))
 		}
 	}
-	if len(w.Leaves) > 1 {
-		qs = append(qs, partsQuery(w))
+	if q := splitsQuery(w); q != nil {
+		qs = append(qs, q)
+	}
+	if q := halvesQuery(w); q != nil {
+		qs = append(qs, q)
+	}
+	if relax && len(w.Leaves) > 1 {
+		var leaves []query.Query
+		for _, l := range w.Leaves {
+			leaves = append(leaves, anyFormQuery(l, boostScattered))
+		}
+		qs = append(qs, query.NewConjunctionQuery(leaves))
 	}
 	return query.NewDisjunctionQuery(qs)
 }
 
-// partsQuery matches a text that lacks a compound query word but has every part of it,
-// anywhere (kotihoitoasiakas: "kotihoidon asiakkaat"); texts that also have longer runs of its
-// parts (kotihoito, hoitoasiakas) rank higher.
-func partsQuery(w finnish.Word) query.Query {
-	anyField := func(t string, boost float64) query.Query {
-		var qs []query.Query
+// halvesQuery matches a text that has, anywhere, the two halves of some cut of a compound of
+// three parts or more, each in any form (vertaistukiryhmä: vertaistukea … ryhmässä; kotihoidon
+// … asiakkaat for kotihoitoasiakas), or for three parts the outer two as one word and the
+// middle one (vertaisryhmät … tuki): such a compound is read as its two main constituents,
+// while a compound of two parts never matches its parts apart. nil for other words.
+func halvesQuery(w finnish.Word) query.Query {
+	segs := w.Segments
+	if len(segs) < 3 || len(segs) > maxSplitParts {
+		return nil
+	}
+	var halves [][2]string
+	for k := 1; k < len(segs); k++ {
+		halves = append(halves, [2]string{runBase(segs[:k]), runBase(segs[k:])})
+	}
+	if len(segs) == 3 { // the outer parts together, the middle one apart (vertaisryhmä … tuki)
+		halves = append(halves, [2]string{runBase([]finnish.Segment{segs[0], segs[2]}), segs[1].Base})
+	}
+	var qs []query.Query
+	for _, h := range halves {
+		qs = append(qs, query.NewConjunctionQuery([]query.Query{anyFormQuery(h[0], boostHalves), anyFormQuery(h[1], boostHalves)}))
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// anyFormQuery matches term t in the field of every form of any text field.
+func anyFormQuery(t string, boost float64) query.Query {
+	var qs []query.Query
+	for _, f := range textFieldNames() {
+		qs = append(qs, termQuery(f, t, indexer.TextFields[f]*boost))
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// Most parts a compound query word may have for splitsQuery: its phrases double with each.
+const maxSplitParts = 4
+
+// splitsQuery matches a text where the parts of a compound query word stand as consecutive
+// words (mielen terveys for mielenterveys, kotihoidon asiakkaat for kotihoitoasiakas): a
+// phrase for each way of cutting the parts into two or more runs, each run in its base form.
+// Parts scattered over the text do not match. nil for a word that is not a compound.
+func splitsQuery(w finnish.Word) query.Query {
+	segs := w.Segments
+	n := len(segs)
+	if n < 2 || n > maxSplitParts {
+		return nil
+	}
+	var qs []query.Query
+	for cuts := 1; cuts < 1<<(n-1); cuts++ { // bit i set: a cut after part i
+		var terms []string
+		start := 0
+		for i := range n {
+			if i == n-1 || cuts&(1<<i) != 0 {
+				terms = append(terms, runBase(segs[start:i+1]))
+				start = i + 1
+			}
+		}
 		for _, f := range indexer.FormFields {
-			qs = append(qs, termQuery(f, t, indexer.TextFields[f]*boost))
-		}
-		return query.NewDisjunctionQuery(qs)
-	}
-	var leaves, runs []query.Query
-	for _, p := range w.Leaves {
-		leaves = append(leaves, anyField(p, 1))
-	}
-	for _, p := range w.Parts {
-		if !slices.Contains(w.Leaves, p) {
-			runs = append(runs, anyField(p, boostRuns))
+			p := query.NewPhraseQuery(terms, f)
+			p.SetBoost(indexer.TextFields[f] * boostAll)
+			qs = append(qs, p)
 		}
 	}
-	// Only texts that lack the word itself: where it is, its parts add nothing but marks on
-	// unrelated words (kotihoidon must not mark "kotikuntoutus" in a text that has it).
-	var whole []query.Query
-	for _, b := range w.Bases {
-		whole = append(whole, anyField(b, 1))
+	return query.NewDisjunctionQuery(qs)
+}
+
+// runBase is a run of a compound's parts as one word in its base form: the parts as written,
+// the last one in its base form (mielen + terveys: mielenterveys).
+func runBase(segs []finnish.Segment) string {
+	var b strings.Builder
+	for _, s := range segs[:len(segs)-1] {
+		b.WriteString(s.Surface)
 	}
-	q := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(leaves)}, runs, whole)
-	q.SetBoost(boostParts)
-	return q
+	b.WriteString(segs[len(segs)-1].Base)
+	return b.String()
 }
 
 // phraseQuery matches the words next to each other, each in any of its forms (nuorten
@@ -187,7 +272,7 @@ func phraseQuery(an *finnish.Analyzer, words []string) query.Query {
 	case 0:
 		return nil
 	case 1:
-		return wordQuery(an.Word(exact[0]))
+		return wordQuery(an.Word(exact[0]), false)
 	}
 	var qs []query.Query
 	for _, f := range textFieldNames() {

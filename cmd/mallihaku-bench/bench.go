@@ -46,6 +46,7 @@ type bencher struct {
 	client   *http.Client
 	searcher *search.Searcher
 	cfg      config
+	docs     uint64
 	rng      *rand.Rand
 	facets   map[string][]search.FacetValue
 	words    []string // the one-word view's, then the three-word view's

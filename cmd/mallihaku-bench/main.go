@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -32,6 +33,18 @@ type config struct {
 	Requests int // per view, one at a time, for latencies
 	Clients  int // concurrent clients for the throughput run
 	Seed     uint64
+	// JSONL is a models.jsonl of ../shared/perf/gen.py to index instead of synthetic models.
+	JSONL string
+	// Queries is a query list as ../shared/perf/queries.txt: with it, the views are those of
+	// ../shared/perf/pg_bench.py, on its queries and filters.
+	Queries string
+	// Out receives the peer views' figures as JSON.
+	Out string
+	// Serve keeps serving the index after building it, until interrupted (for
+	// ../shared/perf/matchset.py).
+	Serve bool
+	// CPUProfile receives a CPU profile of the measured views.
+	CPUProfile string
 }
 
 func main() {
@@ -78,6 +91,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&bc.Requests, "requests", 300, "requests per view, one at a time, for the latency figures")
 	fs.IntVar(&bc.Clients, "clients", 4, "concurrent clients for the throughput figures")
 	fs.Uint64Var(&bc.Seed, "seed", 1, "seed of the synthetic models and the random views")
+	fs.StringVar(&bc.JSONL, "jsonl", "", "index this models.jsonl of ../shared/perf/gen.py instead of synthetic models (--docs is then ignored)")
+	fs.StringVar(&bc.Queries, "queries", "", "measure the views of ../shared/perf/pg_bench.py with this query list (../shared/perf/queries.txt)")
+	fs.StringVar(&bc.Out, "out", "", "write the --queries views' figures to this JSON file")
+	fs.BoolVar(&bc.Serve, "serve", false, "after building, serve the index on a loopback port until interrupted, measuring nothing")
+	fs.StringVar(&bc.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured views to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -92,12 +110,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	dir := filepath.Join(bc.Data, fmt.Sprintf("bench-%d-%d", bc.Docs, bc.Seed))
+	if bc.JSONL != "" {
+		var err error
+		if dir, err = jsonlDir(bc.Data, bc.JSONL); err != nil {
+			return fmt.Errorf("%w: --jsonl: %v", errUsage, err)
+		}
+	}
+	var one, three []string
+	if bc.Queries != "" {
+		var err error
+		if one, three, err = loadQueries(bc.Queries); err != nil {
+			return fmt.Errorf("%w: --queries: %v", errUsage, err)
+		}
+	}
 	ix, err := indexer.Open(dir, log)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	if n, _ := ix.Count(); n != uint64(bc.Docs) || ix.Outdated() {
+	if n, _ := ix.Count(); bc.JSONL != "" && (n == 0 || ix.Outdated()) {
+		fmt.Fprintf(stderr, "bench: indexing %s in %s\n", bc.JSONL, dir)
+		start := time.Now()
+		if err := buildJSONL(ctx, ix, bc.JSONL, stderr); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "bench: built in %s\n", time.Since(start).Round(time.Second))
+	} else if bc.JSONL == "" && (n != uint64(bc.Docs) || ix.Outdated()) {
 		fmt.Fprintf(stderr, "bench: building an index of %d synthetic models in %s\n", bc.Docs, dir)
 		start := time.Now()
 		if err := buildSynthetic(ctx, ix, bc, stderr); err != nil {
@@ -124,7 +162,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		srv.Shutdown(context.Background())
 		<-served
 	}()
-	b := &bencher{base: "http://" + ln.Addr().String(), client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: bc.Clients * 2}},
+	if bc.Serve {
+		fmt.Fprintf(stderr, "bench: serving %s on http://%s until interrupted\n", dir, ln.Addr())
+		<-ctx.Done()
+		return nil
+	}
+	docs, err := ix.Count()
+	if err != nil {
+		return err
+	}
+	b := &bencher{base: "http://" + ln.Addr().String(), docs: docs, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: bc.Clients * 2}},
 		searcher: s, cfg: bc, rng: rand.New(rand.NewPCG(bc.Seed, 99)), kinds: map[string][]time.Duration{}}
+	if bc.CPUProfile != "" {
+		f, err := os.Create(bc.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if bc.Queries != "" {
+		fmt.Fprintf(stdout, "%d models from %s; queries %s (%d of one word, %d of three); latencies one request at a time over HTTP\n\n",
+			docs, orSynthetic(bc.JSONL), bc.Queries, len(one), len(three))
+		return b.peer(ctx, stdout, one, three)
+	}
 	return b.run(ctx, stdout)
+}
+
+func orSynthetic(jsonl string) string {
+	if jsonl == "" {
+		return "the synthetic generator"
+	}
+	return jsonl
 }

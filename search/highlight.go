@@ -131,6 +131,10 @@ func highlightQuery(q query.Query) query.Query {
 			for _, c := range sub.Disjuncts {
 				walk(c)
 			}
+		case *query.MultiPhraseQuery: // a compound's parts apart, in an exact field: marked too
+			if of(sub.Field(), indexer.FieldTitle) || of(sub.Field(), indexer.FieldSummary) || of(sub.Field(), indexer.FieldSections) {
+				leaves = append(leaves, sub)
+			}
 		case query.FieldableQuery:
 			switch f := sub.Field(); {
 			case f == indexer.FieldTitle || f == indexer.FieldSummary || f == indexer.FieldSections || f == indexer.FieldDevelopmentPath:

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -181,19 +182,35 @@ func halvesQuery(w finnish.Word) query.Query {
 	if len(segs) < 3 || len(segs) > maxSplitParts {
 		return nil
 	}
-	var halves [][2]string
+	type half struct {
+		term  string
+		parts int
+	}
+	var halves [][2]half
 	for k := 1; k < len(segs); k++ {
-		halves = append(halves, [2]string{runBase(segs[:k]), runBase(segs[k:])})
+		halves = append(halves, [2]half{{runBase(segs[:k]), k}, {runBase(segs[k:]), len(segs) - k}})
 	}
 	if len(segs) == 3 { // the outer parts together, the middle one apart (vertaisryhmä … tuki)
-		halves = append(halves, [2]string{runBase([]finnish.Segment{segs[0], segs[2]}), segs[1].Base})
+		halves = append(halves, [2]half{{runBase([]finnish.Segment{segs[0], segs[2]}), 2}, {segs[1].Base, 1}})
 	}
+	// A short half (etä of etävastaanotto) is a prefix of many words rather than a
+	// constituent, unless the other half is a long compound itself (etä + mielenterveystuki).
+	short := func(a, b half) bool { return utf8.RuneCountInString(a.term) < minHalfLength && b.parts < 3 }
 	var qs []query.Query
 	for _, h := range halves {
-		qs = append(qs, query.NewConjunctionQuery([]query.Query{anyFormQuery(h[0], boostHalves), anyFormQuery(h[1], boostHalves)}))
+		if short(h[0], h[1]) || short(h[1], h[0]) {
+			continue
+		}
+		qs = append(qs, query.NewConjunctionQuery([]query.Query{anyFormQuery(h[0].term, boostHalves), anyFormQuery(h[1].term, boostHalves)}))
+	}
+	if len(qs) == 0 {
+		return nil
 	}
 	return query.NewDisjunctionQuery(qs)
 }
+
+// minHalfLength is the shortest half halvesQuery accepts.
+const minHalfLength = 4
 
 // anyFormQuery matches term t in the field of every form of any text field.
 func anyFormQuery(t string, boost float64) query.Query {
@@ -208,9 +225,11 @@ func anyFormQuery(t string, boost float64) query.Query {
 const maxSplitParts = 4
 
 // splitsQuery matches a text where the parts of a compound query word stand as consecutive
-// words (mielen terveys for mielenterveys, kotihoidon asiakkaat for kotihoitoasiakas): a
-// phrase for each way of cutting the parts into two or more runs, each run in its base form.
-// Parts scattered over the text do not match. nil for a word that is not a compound.
+// words as the compound writes them, the last one also in its base form (perhe työ for
+// perhetyö, mielen terveys for mielenterveys, kotihoito asiakas for kotihoitoasiakas): a
+// phrase of exact words for each way of cutting the parts into two or more runs. Other forms
+// ("perheen työ", "palvelut ohjauksen") are two words that happen to meet, not the compound;
+// parts scattered over the text do not match. nil for a word that is not a compound.
 func splitsQuery(w finnish.Word) query.Query {
 	segs := w.Segments
 	n := len(segs)
@@ -219,21 +238,33 @@ func splitsQuery(w finnish.Word) query.Query {
 	}
 	var qs []query.Query
 	for cuts := 1; cuts < 1<<(n-1); cuts++ { // bit i set: a cut after part i
-		var terms []string
+		var terms [][]string
 		start := 0
 		for i := range n {
-			if i == n-1 || cuts&(1<<i) != 0 {
-				terms = append(terms, runBase(segs[start:i+1]))
+			switch {
+			case i == n-1:
+				terms = append(terms, distinct([]string{runSurface(segs[start:]), runBase(segs[start:])}))
+			case cuts&(1<<i) != 0:
+				terms = append(terms, []string{runSurface(segs[start : i+1])})
 				start = i + 1
 			}
 		}
 		for _, f := range indexer.FormFields {
-			p := query.NewPhraseQuery(terms, f)
+			p := query.NewMultiPhraseQuery(terms, indexer.ExactField(f))
 			p.SetBoost(indexer.TextFields[f] * boostAll)
 			qs = append(qs, p)
 		}
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// runSurface is a run of a compound's parts as the compound writes them (mielen, kotihoito).
+func runSurface(segs []finnish.Segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteString(s.Surface)
+	}
+	return b.String()
 }
 
 // runBase is a run of a compound's parts as one word in its base form: the parts as written,

@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&bc.JSONL, "jsonl", "", "index this models.jsonl of ../shared/perf/gen.py instead of synthetic models (--docs is then ignored)")
 	fs.StringVar(&bc.Queries, "queries", "", "measure the views of ../shared/perf/pg_bench.py with this query list (../shared/perf/queries.txt)")
 	fs.StringVar(&bc.Out, "out", "", "write the --queries views' figures to this JSON file")
-	fs.BoolVar(&bc.Serve, "serve", false, "after building, serve the index on a loopback port until interrupted, measuring nothing")
+	fs.BoolVar(&bc.Serve, "serve", false, "serve the index on a loopback port until interrupted, measuring nothing (for matchset.py)")
 	fs.StringVar(&bc.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured views to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

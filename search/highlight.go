@@ -132,7 +132,7 @@ func highlightQuery(q query.Query) query.Query {
 				walk(c)
 			}
 		case *query.MultiPhraseQuery: // a compound's parts apart, in an exact field: marked too
-			if of(sub.Field(), indexer.FieldTitle) || of(sub.Field(), indexer.FieldSummary) || of(sub.Field(), indexer.FieldSections) {
+			if of(sub.Field(), indexer.FieldTitle) || of(sub.Field(), indexer.FieldSummary) || of(sub.Field(), indexer.FieldSections) || of(sub.Field(), indexer.FieldDevelopmentPath) {
 				leaves = append(leaves, sub)
 			}
 		case query.FieldableQuery:

@@ -119,7 +119,6 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	s.group, s.runCtx = &g, ctx
 	s.mu.Unlock()
-	close(s.up)
 	// While this goroutine waits, the group is not empty, so that jobs may be added to it.
 	g.Go(func() error {
 		<-ctx.Done()
@@ -136,6 +135,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if !rebuild || !s.startRebuild() {
 		g.Go(func() error { s.warm(ctx); return nil })
 	}
+	close(s.up) // after the check, so that a server started on Started is ready or rebuilding
 	for _, j := range []struct {
 		mode  Mode
 		sched Schedule
@@ -467,7 +467,8 @@ func (s *Service) Adopt(ctx context.Context, dir string) (gen string, err error)
 	return gen, err
 }
 
-// Started is closed once Run accepts background jobs (Start fails with ErrStopped before).
+// Started is closed once Run accepts background jobs (Start fails with ErrStopped before)
+// and has checked whether the index needs its start-up rebuild, so Ready is then settled.
 func (s *Service) Started() <-chan struct{} { return s.up }
 
 // Recent returns up to limit jobs of the history, newest first.

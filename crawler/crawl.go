@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mallihaku/mallihaku/busy"
 	"github.com/mallihaku/mallihaku/extract"
 	"github.com/mallihaku/mallihaku/practice"
 	"github.com/mallihaku/mallihaku/reindex"
@@ -83,13 +84,12 @@ type Progress struct {
 // DefaultMaxPages is the page budget of a run when Config.MaxPages is 0.
 const DefaultMaxPages = 20000
 
-// Sentinel errors of a run.
-var (
-	// ErrBudget means the run stopped at its page budget (Config.MaxPages).
-	ErrBudget = errors.New("page budget reached")
-	// ErrBusy means another run of the same Crawler is in progress.
-	ErrBusy = errors.New("a crawl is already running")
-)
+// ErrBudget means the run stopped at its page budget (Config.MaxPages).
+var ErrBudget = errors.New("page budget reached")
+
+// errRunning is Refresh's answer while another Refresh of the same Crawler runs; it is
+// busy.ErrBusy.
+var errRunning = busy.New("a crawl is already running")
 
 // DegradedError means a run found that many pages which held models are no longer read as
 // they were (a changed layout): not as models at all, or without fields they had. The run kept
@@ -233,10 +233,10 @@ func (c *Crawler) siteURL(path string) string {
 // its old version. The error is non-nil when the run did not complete: robots.txt
 // unavailable (ErrRobotsUnavailable), the site failing (ErrTooManyFailures), a Retry-After
 // beyond an hour (ErrPaused), the page budget reached (ErrBudget), ctx done, or a store, put
-// or remove failure.
+// or remove failure; busy.ErrBusy, at once, while another Refresh runs.
 func (c *Crawler) Refresh(ctx context.Context, full bool, put func(practice.Model) error, remove func(id string) error) (reindex.Counts, error) {
 	if !c.running.TryLock() {
-		return nil, ErrBusy
+		return nil, errRunning
 	}
 	defer c.running.Unlock()
 	r := &run{

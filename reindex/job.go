@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/mallihaku/mallihaku/busy"
 )
 
 // Mode is what a reindex job does.
@@ -106,8 +108,8 @@ type Job struct {
 	Errors  []string  `json:"errors,omitempty"`
 }
 
-// ErrBusy means a reindex job is already running.
-var ErrBusy = errors.New("a reindex job is already running")
+// ErrBusy means a reindex job is already running; it is busy.ErrBusy.
+var ErrBusy = busy.New("a reindex job is already running")
 
 // ErrStopped means the Service is not running (Run has not started or has returned), so no
 // job can be started in the background.

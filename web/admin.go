@@ -18,7 +18,8 @@ import (
 
 // Reindexer is what the status and admin routes need of the reindex jobs (reindex.Service).
 type Reindexer interface {
-	// Start begins a job in the background; reindex.ErrBusy while another one runs.
+	// Start begins a job in the background; an error that is busy.ErrBusy while another one
+	// runs (the adapter answers 409).
 	Start(mode reindex.Mode) (reindex.Job, error)
 	// Recent returns up to limit jobs of the history, newest first.
 	Recent(limit int) ([]reindex.Job, error)
@@ -118,7 +119,7 @@ func (s *server) adminReindex(c *gin.Context) error {
 	}
 	// The job outlives the request: it runs in the reindex service's own background.
 	job, err := s.cfg.Reindex.Start(req.Mode)
-	if err != nil { // reindex.ErrBusy: 409
+	if err != nil { // busy.ErrBusy: 409
 		return err
 	}
 	c.JSON(http.StatusAccepted, job)

@@ -2,6 +2,7 @@ package perfcorpus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -30,13 +31,26 @@ import (
 //	python3 ../shared/perf/gen.py 100000 /tmp/g100k --no-site
 //	MALLIHAKU_PERF_MODELS=/tmp/g100k/models.jsonl go test -run '^$' -bench Scale -benchtime 1x -timeout 2h ./internal/perfcorpus/
 //
-// MALLIHAKU_PERF_LIMIT takes only the first N models.
+// MALLIHAKU_PERF_LIMIT takes only the first N models. MALLIHAKU_PERF_UNTIL (an RFC 3339
+// time) stops taking models then, so that a build too long for the time there is still ends
+// in an index, measured, of the models it got to (the log says it was cut). The build logs its
+// progress to stderr every 10,000 models, and stops with an error before the disk fills.
+// MALLIHAKU_PERF_DATA builds in that folder and keeps it (for mallihaku-bench --jsonl over
+// HTTP afterwards), else in a temporary one. Publishing is left out, and says so, when the
+// disk has less room than four times the index (archive, bucket, download, replica).
 func BenchmarkScale(b *testing.B) {
 	path := os.Getenv("MALLIHAKU_PERF_MODELS")
 	if path == "" {
 		b.Skip("MALLIHAKU_PERF_MODELS names no models.jsonl of ../shared/perf/gen.py")
 	}
 	limit, _ := strconv.Atoi(os.Getenv("MALLIHAKU_PERF_LIMIT"))
+	var until time.Time
+	if v := os.Getenv("MALLIHAKU_PERF_UNTIL"); v != "" {
+		var err error
+		if until, err = time.Parse(time.RFC3339, v); err != nil {
+			b.Fatalf("MALLIHAKU_PERF_UNTIL: %v", err)
+		}
+	}
 	oneWord, threeWords, err := Queries("../../../shared/perf/queries.txt") // beside the repository
 	if err != nil {
 		b.Fatal(err)
@@ -44,20 +58,44 @@ func BenchmarkScale(b *testing.B) {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	for range b.N {
-		data := b.TempDir()
+		data := os.Getenv("MALLIHAKU_PERF_DATA")
+		if data == "" {
+			data = b.TempDir()
+		}
 		ix, err := indexer.Open(data, log)
 		if err != nil {
 			b.Fatal(err)
 		}
 		start, cpu0 := time.Now(), cpuTime()
+		cut := false
 		n, err := ix.Build(ctx, func(ctx context.Context, put func(practice.Model) error) error {
-			return Models(ctx, path, limit, put)
+			n := 0
+			err := Models(ctx, path, limit, func(m practice.Model) error {
+				if n++; n%10000 == 0 {
+					progress(data, n, start, cpu0)
+					if free := freeBytes(data); free < 10<<30 {
+						return fmt.Errorf("stopped at %d models: %.1f GiB left on the disk", n, float64(free)/(1<<30))
+					}
+					if !until.IsZero() && time.Now().After(until) {
+						cut = true
+						return errCut
+					}
+				}
+				return put(m)
+			})
+			if errors.Is(err, errCut) {
+				return nil
+			}
+			return err
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
 		took, cpu := time.Since(start), cpuTime()-cpu0
 		size := folderSize(b, filepath.Join(data, "index", ix.Generation()))
+		if cut {
+			b.Logf("MALLIHAKU_PERF_UNTIL (%s) came first: the build was cut at %d models", until.Format(time.RFC3339), n)
+		}
 		runtime.GC()
 		b.Logf("built %d models in %s: %.0f models/s; %s of CPU: %.0f models per CPU-second; index %.1f MiB (%.0f bytes a model); RSS after build %s, peak %s",
 			n, took.Round(time.Second), float64(n)/took.Seconds(), cpu.Round(time.Second), float64(n)/cpu.Seconds(),
@@ -96,6 +134,12 @@ func BenchmarkScale(b *testing.B) {
 		}
 		b.Logf("RSS after searches %s, peak %s", memory("VmRSS"), memory("VmHWM"))
 
+		if free := freeBytes(data); free < 4*uint64(size) {
+			b.Logf("not published: %.1f GiB free, the archive, the bucket, a download and a replica's copy need about %.1f GiB",
+				float64(free)/(1<<30), 4*float64(size)/(1<<30))
+			ix.Close()
+			continue
+		}
 		// Publish, and a replica's switch.
 		srv := s3test.Start(b, "bench")
 		st := srv.Store("bench", "prod")
@@ -127,6 +171,30 @@ func BenchmarkScale(b *testing.B) {
 		rix.Close()
 		ix.Close()
 	}
+}
+
+var errCut = errors.New("MALLIHAKU_PERF_UNTIL reached")
+
+// progress writes how far a build has got to stderr: go test shows a benchmark's log only
+// when it ends.
+func progress(data string, n int, start time.Time, cpu0 time.Duration) {
+	took, cpu := time.Since(start), cpuTime()-cpu0
+	var load string
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		load = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	fmt.Fprintf(os.Stderr, "%s scale: %d models in %s: %.0f models/s, %.0f per CPU-second; RSS %s, peak %s; %.1f GiB free; load %s\n",
+		time.Now().UTC().Format("15:04:05"), n, took.Round(time.Second), float64(n)/took.Seconds(), float64(n)/cpu.Seconds(),
+		memory("VmRSS"), memory("VmHWM"), float64(freeBytes(data))/(1<<30), load)
+}
+
+// freeBytes is the room left for an unprivileged writer on dir's file system.
+func freeBytes(dir string) uint64 {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0
+	}
+	return st.Bavail * uint64(st.Bsize)
 }
 
 // cpuTime is the user and system time the process has used.

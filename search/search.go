@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mallihaku/mallihaku/busy"
 	"runtime"
 	"time"
 
@@ -37,7 +38,7 @@ const (
 )
 
 // ErrBusy means too many searches are running; try again in a moment.
-var ErrBusy = errors.New("too many searches at once")
+var ErrBusy = busy.New("too many searches at once")
 
 // Sorts are the orders a user can ask for, as bleve sort fields: what the facet engine's own
 // orders reproduce (see corpus.order), and what a plain bleve request would use.

@@ -91,11 +91,10 @@ func failureOf(method string, err error) failure {
 		title: "error", text: "err_internal"}
 }
 
-// refused reports whether err is refused work: busy.ErrBusy. search.ErrBusy is still a
-// sentinel of its own until search makes it with busy.New (one line in search/search.go, left
-// to search's owner); this is the one place that knows.
+// refused reports whether err is refused work: busy.ErrBusy, which search, reindex and the
+// crawler each wrap in a sentence of their own.
 func refused(err error) bool {
-	return errors.Is(err, busy.ErrBusy) || errors.Is(err, search.ErrBusy)
+	return errors.Is(err, busy.ErrBusy)
 }
 
 // queryMessage is what the API says of a query the user can fix: the search package's

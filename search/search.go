@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mallihaku/mallihaku/busy"
 	"runtime"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 
+	"github.com/mallihaku/mallihaku/busy"
 	"github.com/mallihaku/mallihaku/indexer"
 	"github.com/mallihaku/mallihaku/practice"
 )

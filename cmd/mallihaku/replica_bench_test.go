@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,13 +28,9 @@ import (
 //
 //	MALLIHAKU_PERF_MODELS=/tmp/g100k/models.jsonl go test -run '^$' -bench ThreeReplicas -benchtime 1x -timeout 1h ./cmd/mallihaku/
 func BenchmarkThreeReplicasFollowOneWriter(b *testing.B) {
-	path := os.Getenv("MALLIHAKU_PERF_MODELS")
+	path, limit := perfcorpus.FromEnv(2000)
 	if path == "" {
 		b.Skip("MALLIHAKU_PERF_MODELS names no models.jsonl of ../shared/perf/gen.py")
-	}
-	limit := 2000
-	if n, err := strconv.Atoi(os.Getenv("MALLIHAKU_PERF_LIMIT")); err == nil {
-		limit = n
 	}
 	words, _, err := perfcorpus.Queries("../../../shared/perf/queries.txt")
 	if err != nil {

@@ -3,8 +3,6 @@ package perfcorpus
 import (
 	"context"
 	"log/slog"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/mallihaku/mallihaku/indexer"
@@ -17,13 +15,9 @@ import (
 //
 //	MALLIHAKU_PERF_MODELS=/tmp/perf10k/models.jsonl go test -run '^$' -bench Build -count 6 ./internal/perfcorpus/
 func BenchmarkBuild(b *testing.B) {
-	path := os.Getenv("MALLIHAKU_PERF_MODELS")
+	path, limit := FromEnv(2000)
 	if path == "" {
 		b.Skip("MALLIHAKU_PERF_MODELS names no models.jsonl of ../shared/perf/gen.py")
-	}
-	limit, _ := strconv.Atoi(os.Getenv("MALLIHAKU_PERF_LIMIT"))
-	if limit == 0 {
-		limit = 2000
 	}
 	// Read once, so that the figure is the build's, not the JSON decoder's.
 	var models []practice.Model

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/mallihaku/mallihaku/practice"
@@ -100,4 +101,15 @@ func Queries(path string) (oneWord, threeWords []string, err error) {
 		}
 	}
 	return oneWord, threeWords, nil
+}
+
+// FromEnv is the corpus the scale benchmarks read: the models.jsonl that
+// MALLIHAKU_PERF_MODELS names ("" when unset), and how many of its models to take,
+// MALLIHAKU_PERF_LIMIT (def when unset or not a number; 0 takes all).
+func FromEnv(def int) (path string, limit int) {
+	limit = def
+	if n, err := strconv.Atoi(os.Getenv("MALLIHAKU_PERF_LIMIT")); err == nil {
+		limit = n
+	}
+	return os.Getenv("MALLIHAKU_PERF_MODELS"), limit
 }

@@ -39,11 +39,10 @@ import (
 // HTTP afterwards), else in a temporary one. Publishing is left out, and says so, when the
 // disk has less room than four times the index (archive, bucket, download, replica).
 func BenchmarkScale(b *testing.B) {
-	path := os.Getenv("MALLIHAKU_PERF_MODELS")
+	path, limit := FromEnv(0)
 	if path == "" {
 		b.Skip("MALLIHAKU_PERF_MODELS names no models.jsonl of ../shared/perf/gen.py")
 	}
-	limit, _ := strconv.Atoi(os.Getenv("MALLIHAKU_PERF_LIMIT"))
 	var until time.Time
 	if v := os.Getenv("MALLIHAKU_PERF_UNTIL"); v != "" {
 		var err error

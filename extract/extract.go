@@ -201,6 +201,12 @@ func buildModel(fields []*labelField, plain bool) (practice.Model, Report) {
 			fv.Values = append(fv.Values, b.Text)
 		}
 		rep.Values = append(rep.Values, fv)
+		if l.Kind == KindTab && len(f.blocks) > 0 {
+			// A tab header with text of its own is a section of that name: a rendering that
+			// writes "Toimintamallin kuvaus" as a heading among the sections.
+			m.Sections = append(m.Sections, practice.Section{Heading: f.heading, Text: joinBlocks(f.blocks)})
+			continue
+		}
 		if !l.content() || len(f.blocks) == 0 {
 			continue
 		}

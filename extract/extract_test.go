@@ -259,6 +259,17 @@ func TestExtractHTMLVariants(t *testing.T) {
 			wantText(t, "phase", m.Phase, "Valmis")
 		},
 	}, {
+		name: "a tab header written as a section heading with text keeps its text as a section",
+		html: modelPage(basicFields + `<h2>Ratkaisun perusidea</h2><p>Kerho joka päivä.</p>` +
+			`<section><h2>Toimintamallin kuvaus</h2><p>Muistisairaus ja kerho.</p></section>` +
+			`<h2>Toimintamallin vaiheet</h2><p>Ensin ilmoittaudutaan.</p>` + drupalField("Kehittämisen vaihe", "Valmis")),
+		check: func(t *testing.T, m practice.Model, r Report) {
+			wantList(t, "sections", sectionHeadings(m), "Ratkaisun perusidea", "Toimintamallin kuvaus", "Toimintamallin vaiheet")
+			if len(m.Sections) == 3 {
+				wantText(t, "section text", m.Sections[1].Text, "Muistisairaus ja kerho.")
+			}
+		},
+	}, {
 		name: "the section Kohderyhmä ja asiakasymmärrys is not the taxonomy Kohderyhmä",
 		html: modelPage(basicFields + `<h2>Kohderyhmä ja asiakasymmärrys</h2><p>Nuoret ja heidän perheensä.</p>` +
 			drupalField("Kohderyhmä", "Nuoret", "Perheet")),

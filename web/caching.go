@@ -105,8 +105,13 @@ type gzipper struct {
 	writers sync.Pool
 }
 
+// gzipLevel is the fastest (nginx's default too): at the default level compression was about
+// 15 % of a search's CPU; level 1 takes a third of the time for an answer a quarter larger
+// (a search of 20 hits: 11.6 kB against 9.4 kB).
+const gzipLevel = gzip.BestSpeed
+
 func newGzipper(next http.Handler) *gzipper {
-	return &gzipper{next: next, writers: sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression); return w }}}
+	return &gzipper{next: next, writers: sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w }}}
 }
 
 func (g *gzipper) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package indexer
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -52,9 +53,9 @@ const (
 	FieldModel = "_model"
 )
 
-// TextFields are the analysed fields a free-text query searches, with their weights: title
+// textFields are the analysed fields a free-text query searches, with their weights: title
 // and summary weigh more than body text.
-var TextFields = map[string]float64{
+var textFields = map[string]float64{
 	FieldTitle:     4,
 	FieldSummary:   2,
 	FieldSections:  1,
@@ -67,7 +68,7 @@ var TextFields = map[string]float64{
 	FieldFacts:           1,
 }
 
-// The main text fields (FormFields) are indexed three ways, so that a query can rank a word
+// The main text fields (formFields) are indexed three ways, so that a query can rank a word
 // written as the user wrote it above the same word in another form, and that above a compound
 // that merely contains it. The field under its own name (FieldTitle, …) holds every form a
 // word stands for: as written, its base forms and its compound parts (see package finnish); it
@@ -75,8 +76,21 @@ var TextFields = map[string]float64{
 // alone, its exact field the words as written (in lower case). The other text fields (names
 // of places, programmes and people) have the field holding every form only.
 
-// FormFields are the text fields that also have a base field and an exact field.
-var FormFields = []string{FieldTitle, FieldSummary, FieldSections, FieldDevelopmentPath}
+// formFields are the text fields that also have a base field and an exact field.
+var formFields = []string{FieldTitle, FieldSummary, FieldSections, FieldDevelopmentPath}
+
+// TextFields returns the names of the analysed fields a free-text query searches, A to Z.
+func TextFields() []string { return slices.Sorted(maps.Keys(textFields)) }
+
+// TextWeight is how much a match in text field f weighs: title and summary more than body
+// text; 0 for a field that is not a text field.
+func TextWeight(f string) float64 { return textFields[f] }
+
+// FormFields returns the text fields that also have a base field and an exact field.
+func FormFields() []string { return slices.Clone(formFields) }
+
+// HasForms reports whether text field f also has a base field and an exact field.
+func HasForms(f string) bool { return slices.Contains(formFields, f) }
 
 // BaseField is the field holding the base forms of text field f's words.
 func BaseField(f string) string { return f + "_base" }
@@ -84,8 +98,8 @@ func BaseField(f string) string { return f + "_base" }
 // ExactField is the field holding text field f's words as written, in lower case.
 func ExactField(f string) string { return f + "_exact" }
 
-// KeywordFields are the fields that filters and facets use.
-var KeywordFields = []string{FieldRegion, FieldWellbeingCounty, FieldMunicipality, FieldPhase, FieldTopics,
+// keywordFields are the fields that filters and facets use.
+var keywordFields = []string{FieldRegion, FieldWellbeingCounty, FieldMunicipality, FieldPhase, FieldTopics,
 	FieldPhenomena, FieldTargetGroups, FieldFunders, FieldYear, FieldLang, FieldProgrammeFacet}
 
 // MappingVersion changes whenever the mapping below changes in a way that needs a rebuild.
@@ -188,14 +202,14 @@ func newMapping(analysisName string) mapping.IndexMapping {
 	stored.DocValues = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	for f := range TextFields {
+	for f := range textFields {
 		fields := []*mapping.FieldMapping{text(f, allAnalyzer, true, true)}
-		if slices.Contains(FormFields, f) {
+		if HasForms(f) {
 			fields = append(fields, text(BaseField(f), baseAnalyzer, false, false), text(ExactField(f), exactAnalyzer, false, true))
 		}
 		doc.AddFieldMappingsAt(f, fields...)
 	}
-	for _, f := range append([]string{FieldID, FieldTitleSort}, KeywordFields...) {
+	for _, f := range append([]string{FieldID, FieldTitleSort}, keywordFields...) {
 		if f != FieldProgrammeFacet {
 			doc.AddFieldMappingsAt(f, keyword)
 		}

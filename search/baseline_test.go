@@ -34,9 +34,9 @@ func (s *Searcher) Baseline(ctx context.Context, r Request, facetSize int) (Resu
 		filters[key] = anyValue(f, values)
 	}
 	req := bleve.NewSearchRequestOptions(and(text, filtersExcept(filters, "")), r.Size, (r.Page-1)*r.Size, false)
-	req.SortBy(Sorts[r.Sort])
+	req.SortBy(sorts[r.Sort])
 	req.Fields = []string{indexer.FieldModel}
-	for _, f := range Facets {
+	for _, f := range facets {
 		if _, selected := filters[f.Key]; !selected {
 			req.AddFacet(f.Key, facetRequest(f, facetSize))
 		}

@@ -56,7 +56,7 @@ func buildCorpus(ctx context.Context, v *indexer.View) (*corpus, error) {
 	if c.keys, err = v.SortKeys(ctx, docs); err != nil {
 		return nil, err
 	}
-	for _, f := range Facets {
+	for _, f := range facets {
 		fi := &facetIndex{facet: f, index: map[string]int{}}
 		add := func(value string, bm *roaring.Bitmap) {
 			fi.index[value] = len(fi.values)

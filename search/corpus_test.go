@@ -34,7 +34,7 @@ func TestCountingByWalkEqualsCountingByIntersection(t *testing.T) {
 					set.Add(d)
 				}
 			}
-			for _, f := range Facets {
+			for _, f := range facets {
 				fi := c.facets[f.Key]
 				walk, inter := fi.countByWalk(set), fi.countByIntersection(set)
 				if !slices.Equal(walk, inter) {

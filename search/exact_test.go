@@ -93,7 +93,7 @@ func TestFacetCountsEqualBlevesOwnAfterIncrementalUpdates(t *testing.T) {
 func randomRequest(rng *rand.Rand, all map[string][]FacetValue, words []string) Request {
 	r := Request{Filters: map[string][]string{}, Size: 10}
 	for range rng.IntN(4) {
-		f := Facets[rng.IntN(len(Facets))]
+		f := facets[rng.IntN(len(facets))]
 		vals := all[f.Key]
 		for range 1 + rng.IntN(2) {
 			if len(vals) == 0 || rng.IntN(10) == 0 {
@@ -154,7 +154,7 @@ func compareWithBleve(t *testing.T, stage string, s *Searcher, r Request) {
 		t.Errorf("%s: total %d, bleve %d", what, ours.Total, theirs.Total)
 	}
 	g := practice.DefaultGazetteer()
-	for _, f := range Facets {
+	for _, f := range facets {
 		got, want := map[string]int{}, counts(theirs.Facets[f.Key])
 		for _, v := range ours.Facets[f.Key] {
 			if v.Count > 0 {

@@ -19,8 +19,8 @@ type Facet struct {
 	Parent string
 }
 
-// Facets in the order a user meets them: where and how mature first.
-var Facets = []Facet{
+// facets in the order a user meets them: where and how mature first.
+var facets = []Facet{
 	{Key: "region", Field: indexer.FieldRegion},
 	{Key: "wellbeing_county", Field: indexer.FieldWellbeingCounty, Parent: "region"},
 	{Key: "municipality", Field: indexer.FieldMunicipality, Parent: "wellbeing_county"},
@@ -35,9 +35,12 @@ var Facets = []Facet{
 	{Key: "lang", Field: indexer.FieldLang},
 }
 
+// Facets returns the facets in the order a user meets them: where and how mature first.
+func Facets() []Facet { return slices.Clone(facets) }
+
 // FacetByKey finds a facet by its key.
 func FacetByKey(key string) (Facet, bool) {
-	for _, f := range Facets {
+	for _, f := range facets {
 		if f.Key == key {
 			return f, true
 		}

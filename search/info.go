@@ -10,7 +10,7 @@ import (
 func (s *Searcher) AllFacets(ctx context.Context) (map[string][]FacetValue, error) {
 	out := map[string][]FacetValue{}
 	err := s.read(ctx, func(ctx context.Context, v *sharedView, c *corpus) error {
-		for _, f := range Facets {
+		for _, f := range facets {
 			fi := c.facets[f.Key]
 			out[f.Key] = facetValues(fi, fi.count(c.docs, true), nil, len(fi.values)+1)
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -40,21 +42,24 @@ const (
 // ErrBusy means too many searches are running; try again in a moment.
 var ErrBusy = busy.New("too many searches at once")
 
-// Sorts are the orders a user can ask for, as bleve sort fields: what the facet engine's own
+// sorts are the orders a user can ask for, as bleve sort fields: what the facet engine's own
 // orders reproduce (see corpus.order), and what a plain bleve request would use.
-var Sorts = map[string][]string{
+var sorts = map[string][]string{
 	"relevance": {"-_score", "-" + indexer.FieldModified, "_id"},
 	"modified":  {"-" + indexer.FieldModified, "-_score", "_id"},
 	"created":   {"-" + indexer.FieldCreated, "-_score", "_id"},
 	"title":     {indexer.FieldTitleSort, "_id"},
 }
 
+// Sorts returns the names of the orders a user can ask for, A to Z.
+func Sorts() []string { return slices.Sorted(maps.Keys(sorts)) }
+
 // Request is one search as a user asked it.
 type Request struct {
 	Query     string
 	Filters   map[string][]string  // facet key → selected values
 	Years     map[string]YearRange // year facet key (year, created_year) → the years wanted
-	Sort      string               // a key of Sorts; "" is relevance
+	Sort      string               // relevance, modified, created or title; "" is relevance
 	Page      int                  // from 1; 0 is 1
 	Size      int                  // 0 is DefaultSize
 	FacetSize int                  // 0 is DefaultFacetSize
@@ -242,7 +247,7 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 	hits := c.intersect(matched, sets, "")
 	out.Total = hits.GetCardinality()
 
-	for _, f := range Facets {
+	for _, f := range facets {
 		base := hits
 		if _, selected := sets[f.Key]; selected {
 			base = c.intersect(matched, sets, f.Key) // disjunctive: without its own filter
@@ -312,7 +317,7 @@ func (r *Request) normalize() error {
 	case r.FacetSize < 1 || r.FacetSize > MaxFacetSize:
 		return &QueryError{Code: CodeBadFacetSize, Limit: MaxFacetSize}
 	}
-	if _, ok := Sorts[r.Sort]; !ok {
+	if _, ok := sorts[r.Sort]; !ok {
 		return &QueryError{Code: CodeUnknownSort, Word: r.Sort}
 	}
 	if err := r.normalizeYears(); err != nil {

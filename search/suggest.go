@@ -252,7 +252,7 @@ func (s *Searcher) nearestTerm(ctx context.Context, exact string) (string, bool)
 	}
 	for edits := 1; edits <= maxEdits; edits++ {
 		var qs []query.Query
-		for _, f := range indexer.FormFields {
+		for _, f := range indexer.FormFields() {
 			q := query.NewFuzzyQuery(exact)
 			q.SetField(indexer.ExactField(f))
 			q.SetFuzziness(edits)

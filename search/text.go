@@ -1,8 +1,6 @@
 package search
 
 import (
-	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -13,7 +11,7 @@ import (
 )
 
 // How much a match counts by how the query word was found, on top of the field's own weight
-// (indexer.TextFields). A word as the user wrote it matches in all three of a field's forms,
+// (indexer.TextWeight). A word as the user wrote it matches in all three of a field's forms,
 // a base form in two, a compound part in one; the boosts widen those steps so that exact
 // matches rank above base-form matches above part matches. A compound's parts written as
 // consecutive words weigh as a part match. Tuned on the relevance set
@@ -142,9 +140,9 @@ func wordQuery(w finnish.Word, relax bool) query.Query {
 		return nil
 	}
 	var qs []query.Query
-	for _, f := range textFieldNames() {
-		weight := indexer.TextFields[f]
-		if slices.Contains(indexer.FormFields, f) {
+	for _, f := range indexer.TextFields() {
+		weight := indexer.TextWeight(f)
+		if indexer.HasForms(f) {
 			qs = append(qs, termQuery(indexer.ExactField(f), w.Exact, weight*boostExact))
 			for _, b := range w.Bases {
 				qs = append(qs, termQuery(indexer.BaseField(f), b, weight*boostBase))
@@ -215,8 +213,8 @@ const minHalfLength = 4
 // anyFormQuery matches term t in the field of every form of any text field.
 func anyFormQuery(t string, boost float64) query.Query {
 	var qs []query.Query
-	for _, f := range textFieldNames() {
-		qs = append(qs, termQuery(f, t, indexer.TextFields[f]*boost))
+	for _, f := range indexer.TextFields() {
+		qs = append(qs, termQuery(f, t, indexer.TextWeight(f)*boost))
 	}
 	return query.NewDisjunctionQuery(qs)
 }
@@ -249,9 +247,9 @@ func splitsQuery(w finnish.Word) query.Query {
 				start = i + 1
 			}
 		}
-		for _, f := range indexer.FormFields {
+		for _, f := range indexer.FormFields() {
 			p := query.NewMultiPhraseQuery(terms, indexer.ExactField(f))
-			p.SetBoost(indexer.TextFields[f] * boostAll)
+			p.SetBoost(indexer.TextWeight(f) * boostAll)
 			qs = append(qs, p)
 		}
 	}
@@ -306,12 +304,12 @@ func phraseQuery(an *finnish.Analyzer, words []string) query.Query {
 		return wordQuery(an.Word(exact[0]), false)
 	}
 	var qs []query.Query
-	for _, f := range textFieldNames() {
-		weight := indexer.TextFields[f]
+	for _, f := range indexer.TextFields() {
+		weight := indexer.TextWeight(f)
 		p := query.NewMultiPhraseQuery(forms, f)
 		p.SetBoost(weight * boostAll)
 		qs = append(qs, p)
-		if slices.Contains(indexer.FormFields, f) {
+		if indexer.HasForms(f) {
 			e := query.NewPhraseQuery(exact, indexer.ExactField(f))
 			e.SetBoost(weight * boostExact)
 			qs = append(qs, e)
@@ -323,10 +321,10 @@ func phraseQuery(an *finnish.Analyzer, words []string) query.Query {
 // prefixQuery matches words that begin with p, as written or in a base form.
 func prefixQuery(p string) query.Query {
 	var qs []query.Query
-	for _, f := range textFieldNames() {
-		weight := indexer.TextFields[f]
+	for _, f := range indexer.TextFields() {
+		weight := indexer.TextWeight(f)
 		fields := map[string]float64{f: boostAll}
-		if slices.Contains(indexer.FormFields, f) {
+		if indexer.HasForms(f) {
 			fields[indexer.ExactField(f)] = boostExact
 		}
 		for field, boost := range fields {
@@ -344,16 +342,6 @@ func termQuery(field, t string, boost float64) query.Query {
 	q.SetField(field)
 	q.SetBoost(boost)
 	return q
-}
-
-// textFieldNames are indexer.TextFields' names, in a fixed order.
-func textFieldNames() []string {
-	fields := make([]string, 0, len(indexer.TextFields))
-	for f := range indexer.TextFields {
-		fields = append(fields, f)
-	}
-	sort.Strings(fields)
-	return fields
 }
 
 func distinct(xs []string) []string {

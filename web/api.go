@@ -33,7 +33,7 @@ func searchRequest(q url.Values) (search.Request, error) {
 		}
 		*p.dst = n
 	}
-	for _, f := range search.Facets {
+	for _, f := range search.Facets() {
 		if vs := q[f.Key]; len(vs) > 0 {
 			r.Filters[f.Key] = vs
 		}

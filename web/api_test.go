@@ -24,7 +24,7 @@ func TestFacetsEndpointCountsTheWholeIndex(t *testing.T) {
 	if r.Documents != 2 || len(r.Facets["region"]) != 2 || len(r.Facets["phase"]) != 2 || len(r.Facets["created_year"]) != 0 {
 		t.Errorf("facets %s", body)
 	}
-	for _, f := range search.Facets {
+	for _, f := range search.Facets() {
 		if _, ok := r.Facets[f.Key]; !ok {
 			t.Errorf("facet %s missing", f.Key)
 		}

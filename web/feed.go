@@ -108,7 +108,7 @@ func (s *server) feed(c *gin.Context) error {
 	alternate.Set("sort", "created")
 
 	var values []string
-	for _, f := range search.Facets {
+	for _, f := range search.Facets() {
 		values = append(values, req.Filters[f.Key]...)
 	}
 	// What has no date of its own is dated when this index version went live, so a feed

@@ -68,7 +68,7 @@ type printView struct {
 
 func printOf(r *http.Request, lang string, req search.Request) printView {
 	v := printView{PrintURL: siteBase(r) + r.URL.RequestURI()}
-	for _, f := range search.Facets {
+	for _, f := range search.Facets() {
 		for _, val := range req.Filters[f.Key] {
 			v.PrintFilters = append(v.PrintFilters, filterLabel(lang, f.Key)+": "+valueLabel(lang, f.Key, val))
 		}

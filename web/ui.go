@@ -247,7 +247,7 @@ func (s *server) searchPage(c *gin.Context) error {
 		}
 	}
 	selected := 0
-	for _, f := range search.Facets {
+	for _, f := range search.Facets() {
 		for _, val := range req.Filters[f.Key] {
 			selected++
 			if !shown[param{f.Key, val}] {

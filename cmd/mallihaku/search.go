@@ -31,7 +31,7 @@ type searchFlags struct {
 func searchFlagSet(cfg *config, sf *searchFlags, stderr io.Writer) *flag.FlagSet {
 	fs := flagSet("search", cfg, stderr, "data")
 	sf.filters = map[string]*[]string{}
-	for _, f := range search.Facets {
+	for _, f := range search.Facets() {
 		values := new([]string)
 		sf.filters[f.Key] = values
 		fs.Var(listFlag{values}, filterFlag(f.Key), "only models with this "+strings.ReplaceAll(f.Key, "_", " ")+" (repeatable: any of them)")
@@ -71,7 +71,7 @@ func (sf *searchFlags) request(fs *flag.FlagSet) (search.Request, error) {
 	case sf.page*sf.size > search.MaxDepth:
 		return r, fmt.Errorf("%w: results beyond the first %d cannot be paged to (--page × --size)", errUsage, search.MaxDepth)
 	}
-	if _, ok := search.Sorts[sf.sort]; !ok {
+	if !slices.Contains(search.Sorts(), sf.sort) {
 		return r, fmt.Errorf("%w: --sort %q: use relevance, modified, created or title", errUsage, sf.sort)
 	}
 	for key, values := range sf.filters {

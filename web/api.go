@@ -68,6 +68,7 @@ type apiResult struct {
 	Hits       []apiHit                       `json:"hits"`
 	Facets     map[string][]search.FacetValue `json:"facets"`
 	Suggestion *search.Suggestion             `json:"suggestion"`
+	Relaxed    bool                           `json:"relaxed"`
 	National   int                            `json:"national"`
 	Without    map[string]map[string]uint64   `json:"without"`
 }
@@ -90,7 +91,7 @@ func (s *server) apiSearch(c *gin.Context) error {
 func SearchResponse(res search.Result) any {
 	out := apiResult{Query: res.Query, Total: res.Total, Page: res.Page, Size: res.Size,
 		TookMS: math.Round(float64(res.Took.Microseconds())/10) / 100, Hits: []apiHit{}, Facets: res.Facets,
-		Suggestion: res.Suggestion, National: res.National, Without: res.Without}
+		Suggestion: res.Suggestion, Relaxed: res.Relaxed, National: res.National, Without: res.Without}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitOf(h.Model, h.Score, h.Highlights))
 	}

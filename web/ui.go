@@ -177,13 +177,16 @@ type searchView struct {
 	Total                     uint64
 	Count, Took, FiltersLabel string
 	Suggestion                *suggestionView
-	Facets                    []facetGroup
-	Chips                     []chip
-	ClearHref, AllHref        string
-	Hits                      []hitView
-	Start                     int
-	Pages                     []pageLink
-	PrevHref, NextHref        string
+	// Relaxed, when set, says the hits have the parts of the query's compound words apart,
+	// because the words as they stand found nothing.
+	Relaxed            string
+	Facets             []facetGroup
+	Chips              []chip
+	ClearHref, AllHref string
+	Hits               []hitView
+	Start              int
+	Pages              []pageLink
+	PrevHref, NextHref string
 	exportLinks
 	printView
 	// Shown is which hits of how many the page shows (21–40 / 42), ShownLabel the same in words.
@@ -230,6 +233,9 @@ func (s *server) searchPage(c *gin.Context) error {
 		v.Took = tr(lang, "took_fast")
 	}
 	v.Sorts = sortOptions(lang, req)
+	if res.Relaxed {
+		v.Relaxed = tr(lang, "relaxed", req.Query)
+	}
 	if sg := res.Suggestion; sg != nil {
 		p := clone(params)
 		p.Set("q", sg.Query)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -387,6 +388,37 @@ func TestMisspelledSearchShowsTheResultsOfTheCorrection(t *testing.T) {
 	link := doc.Find("p.did-you-mean a")
 	if link.Text() != "jalkautuva" || !strings.Contains(link.AttrOr("href", ""), "q=jalkautuva&region=Uusimaa") {
 		t.Errorf("did-you-mean link %q → %q", link.Text(), link.AttrOr("href", ""))
+	}
+}
+
+func TestCompoundFoundOnlyApartIsSaidSoOnThePageAndInTheAPI(t *testing.T) {
+	apart := practice.Model{ID: "apart", URL: "https://esimerkki.fi/fi/toimintamalli/apart", Lang: "fi", Title: "Hoito omassa kodissa", Summary: "Hoitaja käy kotona."}
+	srv := newServer(t, apart, tampere)
+	doc := fetchPage(t, srv, srv.URL, "/?q=kotihoito")
+	line := strings.Join(strings.Fields(doc.Find("p.relaxed").Text()), " ")
+	if line != "Haun ”kotihoito” yhdyssanoja ei löytynyt sellaisinaan. Näytetään mallit, joissa niiden osat ovat erikseen." {
+		t.Errorf("the relaxed line reads %q", line)
+	}
+	if doc.Find(".hit h2 a").First().Text() != apart.Title {
+		t.Errorf("first hit %q, want %q", doc.Find(".hit h2 a").First().Text(), apart.Title)
+	}
+	var res struct {
+		Total   int  `json:"total"`
+		Relaxed bool `json:"relaxed"`
+	}
+	_, body := get(t, srv, "/api/v1/search?q=kotihoito")
+	if err := json.Unmarshal([]byte(body), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || !res.Relaxed {
+		t.Errorf("API for kotihoito: %d models, relaxed %v; want 1, relaxed", res.Total, res.Relaxed)
+	}
+	_, body = get(t, srv, "/api/v1/search?q=hoito")
+	if err := json.Unmarshal([]byte(body), &res); err != nil || res.Relaxed {
+		t.Errorf("API for hoito: relaxed, want not")
+	}
+	if doc := fetchPage(t, srv, srv.URL, "/?q=hoito"); doc.Find("p.relaxed").Length() != 0 {
+		t.Errorf("a search found as it stands shows the relaxed line %q", doc.Find("p.relaxed").Text())
 	}
 }
 

@@ -149,6 +149,9 @@ func printResult(w io.Writer, req search.Request, res search.Result) {
 	} else if sg != nil {
 		fmt.Fprintf(w, "Tarkoititko: %s?\n", sg.Query)
 	}
+	if res.Relaxed {
+		fmt.Fprintf(w, "Haun ”%s” yhdyssanoja ei löytynyt sellaisinaan. Näytetään mallit, joissa niiden osat ovat erikseen.\n", strings.TrimSpace(req.Query))
+	}
 	fmt.Fprintf(w, "%d models found", res.Total)
 	if from := uint64((res.Page-1)*res.Size) + 1; res.Page > 1 || uint64(len(res.Hits)) < res.Total {
 		fmt.Fprintf(w, ", showing %d-%d (page %d)", from, from+uint64(len(res.Hits))-1, res.Page)

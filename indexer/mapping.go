@@ -72,7 +72,8 @@ var textFields = map[string]float64{
 // written as the user wrote it above the same word in another form, and that above a compound
 // that merely contains it. The field under its own name (FieldTitle, …) holds every form a
 // word stands for: as written, its base forms and its compound parts (see package finnish); it
-// is stored, and it is the one phrases and highlights use. Its base field holds the base forms
+// is the one phrases and highlights use (its term vectors; the text they mark is the stored
+// model's, so no text field is stored a second time). Its base field holds the base forms
 // alone, its exact field the words as written (in lower case). The other text fields (names
 // of places, programmes and people) have the field holding every form only.
 
@@ -177,11 +178,11 @@ func orNone(b []byte) string {
 // finnish.NameSnowball).
 func newMapping(analysisName string) mapping.IndexMapping {
 	exactAnalyzer, baseAnalyzer, allAnalyzer := finnish.AnalyzerNames(analysisName)
-	text := func(name, analyzer string, store, vectors bool) *mapping.FieldMapping {
+	text := func(name, analyzer string, vectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = analyzer
-		f.Store = store
+		f.Store = false
 		f.IncludeTermVectors = vectors // positions for phrases, offsets for highlights
 		f.IncludeInAll = false
 		f.DocValues = false
@@ -203,9 +204,9 @@ func newMapping(analysisName string) mapping.IndexMapping {
 
 	doc := bleve.NewDocumentStaticMapping()
 	for f := range textFields {
-		fields := []*mapping.FieldMapping{text(f, allAnalyzer, true, true)}
+		fields := []*mapping.FieldMapping{text(f, allAnalyzer, true)}
 		if HasForms(f) {
-			fields = append(fields, text(BaseField(f), baseAnalyzer, false, false), text(ExactField(f), exactAnalyzer, false, true))
+			fields = append(fields, text(BaseField(f), baseAnalyzer, false), text(ExactField(f), exactAnalyzer, true))
 		}
 		doc.AddFieldMappingsAt(f, fields...)
 	}

@@ -97,7 +97,7 @@ func (l *clientLimiter) waiting(client string) time.Duration {
 	if !ok {
 		return 0
 	}
-	tokens := b.lim.TokensAt(l.now())
+	tokens := b.lim.TokensAt(time.Now())
 	if tokens >= 1 {
 		return 0
 	}

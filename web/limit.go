@@ -13,7 +13,6 @@ import (
 type clientLimiter struct {
 	rate  rate.Limit
 	burst int
-	now   func() time.Time
 
 	mu      sync.Mutex
 	clients map[string]*clientBucket
@@ -29,14 +28,14 @@ type clientBucket struct {
 const idleAfter = 10 * time.Minute
 
 func newClientLimiter(perSecond float64, burst int) *clientLimiter {
-	return &clientLimiter{rate: rate.Limit(perSecond), burst: burst, now: time.Now, clients: map[string]*clientBucket{}}
+	return &clientLimiter{rate: rate.Limit(perSecond), burst: burst, clients: map[string]*clientBucket{}}
 }
 
 // allow reports whether the client may make a request now, and if not, how long to wait.
 func (l *clientLimiter) allow(client string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	now := time.Now()
 	if now.Sub(l.swept) > idleAfter {
 		for k, b := range l.clients {
 			if now.Sub(b.seen) > idleAfter {

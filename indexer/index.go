@@ -57,8 +57,12 @@ type Index struct {
 }
 
 // Open opens the index in dir/index, creating an empty first generation when there is none.
-// Unfinished generations left by an interrupted build are removed.
+// Unfinished generations left by an interrupted build are removed. log gets the index's log;
+// nil discards it.
 func Open(dir string, log *slog.Logger, opts ...Option) (*Index, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	root := filepath.Join(dir, "index")
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("open index: %w", err)

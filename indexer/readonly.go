@@ -26,7 +26,8 @@ var (
 // read (search): it creates, removes, builds and switches nothing, and leaves the pointer as
 // it is. It fails with ErrNoIndex when dir holds no generation, and with ErrInUse when another
 // process holds the live one for longer than wait (bbolt's lock: a reader cannot share it with
-// a writer, and reading an older generation instead would give stale answers).
+// a writer, and reading an older generation instead would give stale answers). log gets the
+// index's log; nil discards it.
 func OpenReadOnly(dir string, wait time.Duration, log *slog.Logger, opts ...Option) (*Index, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

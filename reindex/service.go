@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"math/rand/v2"
@@ -91,7 +90,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, errors.New("reindex: a schedule needs a Source to reindex from")
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.MaxDrop == 0 {
 		cfg.MaxDrop = DefaultMaxDrop

@@ -45,7 +45,8 @@ type Config struct {
 	// Programmes are the programmes read from the site; nil means none are known.
 	Programmes Programmes
 	// Ready reports whether an index is open; /readyz answers 503 until it is.
-	Ready    func() bool
+	Ready func() bool
+	// Logger gets the handler's log; nil discards it.
 	Logger   *slog.Logger
 	Version  string
 	Analyzer string

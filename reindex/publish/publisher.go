@@ -37,7 +37,7 @@ type PublisherConfig struct {
 	Keep int
 	// Writer names this writer in the manifests it writes (host name and data folder).
 	Writer string
-	// Logger; nil means discard.
+	// Logger gets the publisher's log; nil discards it.
 	Logger *slog.Logger
 
 	// beforeManifest, when set, runs after the archive is uploaded and before the manifest

@@ -43,7 +43,7 @@ type ReplicaConfig struct {
 	// Dir is the replica's own folder in the data folder (downloads, unpacking); it must be
 	// on the file system of the index.
 	Dir string
-	// Logger; nil means discard.
+	// Logger gets the replica's log; nil discards it.
 	Logger *slog.Logger
 	// Failpoint, when set, is called at StepDownload (crash tests).
 	Failpoint func(step string)

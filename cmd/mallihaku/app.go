@@ -30,7 +30,7 @@ type app struct {
 	searcher *search.Searcher
 	metrics  *web.Metrics
 	reindex  *reindex.Service
-	repl     *replication // nil unless the server publishes or replicates
+	repl     *replication // nil unless the server publishes or replicates (serve's flags)
 }
 
 func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config)) (*app, error) {
@@ -55,9 +55,14 @@ func openApp(cfg config, log *slog.Logger, crawlerOpts ...func(*crawler.Config))
 		return nil, err
 	}
 	a := &app{log: log, store: st, index: ix, searcher: search.NewSearcher(ix), metrics: web.NewMetrics(ix)}
+	// A replica adopts generations through a.reindex, which exists before it runs.
+	if a.repl, err = newReplication(cfg, log, replicaTarget{a}, cfg.failpoint); err != nil {
+		a.Close()
+		return nil, err
+	}
 	rcfg := reindex.Config{Index: ix, Store: st, Logger: log, Warm: a.searcher.Warm, OnDone: func(j reindex.Job) {
 		a.metrics.JobDone(j)
-		if a.repl != nil { // set before Run starts jobs
+		if a.repl != nil {
 			a.repl.switched() // a switch, or an update in place, is published
 		}
 	}}
@@ -126,12 +131,8 @@ func (a *app) serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		Metrics: a.metrics, SearchRate: cfg.SearchRate, SearchBurst: cfg.SearchBurst,
 		Reindex: a.reindex, AdminToken: cfg.AdminToken,
 	}
-	repl, err := newReplication(cfg, a.log, replicaTarget{a}, cfg.failpoint)
-	if err != nil {
-		return err
-	}
+	repl := a.repl
 	if repl != nil {
-		a.repl = repl
 		wcfg.Replication = repl.status
 		a.metrics.WatchReplication(repl.status)
 		wcfg.Ready = func() bool { return a.reindex.Ready() && repl.ready() }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -71,14 +72,10 @@ type Config struct {
 
 // Progress is a run's state, for a progress display.
 type Progress struct {
-	Discovered  int    // model URLs found by discovery
-	Total       int    // model URLs to visit (discovered and remembered ones)
-	Done        int    // visited so far
-	Fetched     int    // bodies downloaded
-	NotModified int    // answered 304
-	Failed      int    // failed, old version kept
-	Skipped     int    // not a model, noindex, disallowed, unchanged by sitemap lastmod
-	URL         string // the page just done
+	Counts reindex.Counts // the run's counts so far, as Refresh returns them (a copy)
+	Total  int            // model URLs to visit (discovered and remembered ones)
+	Done   int            // visited so far
+	URL    string         // the page just done
 }
 
 // DefaultMaxPages is the page budget of a run when Config.MaxPages is 0.
@@ -267,14 +264,15 @@ type run struct {
 	robots *robotsPolicy
 	fetch  *fetcher
 
-	mu       sync.Mutex // guards the fields below
-	counts   reindex.Counts
-	claimed  map[string]bool // canonical URLs visited in this run
-	spent    int             // requests against the budget
-	overrun  bool            // the budget stopped some request
-	checked  int             // pages that held a model and were read again
-	unread   []unreadPage    // of them, those not read as they were
-	progress Progress
+	mu      sync.Mutex // guards the fields below
+	counts  reindex.Counts
+	claimed map[string]bool // canonical URLs visited in this run
+	spent   int             // requests against the budget
+	overrun bool            // the budget stopped some request
+	checked int             // pages that held a model and were read again
+	unread  []unreadPage    // of them, those not read as they were
+	total   int             // model URLs to visit
+	visited int             // of them, done
 
 	callMu sync.Mutex // serialises put and remove
 
@@ -336,7 +334,7 @@ func (r *run) do(ctx context.Context) error {
 	targets, missing := r.plan(found, states, complete)
 	r.mu.Lock()
 	r.counts[reindex.Discovered] = len(found)
-	r.progress.Discovered, r.progress.Total = len(found), len(targets)
+	r.total = len(targets)
 	r.mu.Unlock()
 	c.cfg.Logger.Info("discovery done", "discovered", len(found), "to_visit", len(targets), "complete", complete)
 	r.estimate(started, targets, states, gate.pace())
@@ -862,7 +860,6 @@ func (r *run) fail(log *slog.Logger, u string, prev store.Page, known bool, err 
 	r.mu.Lock()
 	r.counts[reindex.PagesFailed]++
 	r.counts[reindex.FailedBecause(reason)]++
-	r.progress.Failed++
 	r.mu.Unlock()
 	if !known {
 		return nil
@@ -897,7 +894,6 @@ func (r *run) skipAt(log *slog.Logger, level slog.Level, key, reason string) {
 	r.mu.Lock()
 	r.counts[reindex.PagesSkipped]++
 	r.counts[reindex.SkippedBecause(key)]++
-	r.progress.Skipped++
 	r.mu.Unlock()
 }
 
@@ -990,33 +986,22 @@ func (r *run) count(key reindex.Count) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.counts[key]++
-	switch key {
-	case reindex.Fetched:
-		r.progress.Fetched++
-	case reindex.NotModified:
-		r.progress.NotModified++
-	}
 }
 
 // done reports a visited URL to the progress callback.
 func (r *run) done(u string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.progress.Done++
-	r.progress.URL = u
+	r.visited++
 	if r.c.cfg.Progress != nil {
-		r.c.cfg.Progress(r.progress)
+		r.c.cfg.Progress(Progress{Counts: maps.Clone(r.counts), Total: r.total, Done: r.visited, URL: u})
 	}
 }
 
 func (r *run) snapshot() reindex.Counts {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make(reindex.Counts, len(r.counts))
-	for k, v := range r.counts {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(r.counts)
 }
 
 // Models reads every current model again from the page cache, without the network, and

@@ -928,7 +928,7 @@ func TestProgressIsReported(t *testing.T) {
 		cfg.Progress = func(p Progress) { calls++; last = p }
 	})
 	refresh(t, c, false)
-	if calls != 6 || last.Done != 6 || last.Total != 6 || last.Fetched != 5 || last.Skipped != 2 {
+	if calls != 6 || last.Done != 6 || last.Total != 6 || last.Counts[reindex.Fetched] != 5 || last.Counts[reindex.PagesSkipped] != 2 {
 		t.Errorf("%d progress calls, last %+v", calls, last)
 	}
 }

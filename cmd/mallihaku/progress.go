@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mallihaku/mallihaku/crawler"
+	"github.com/mallihaku/mallihaku/reindex"
 )
 
 // progress shows a crawl's progress: a bar redrawn in place on a terminal, a plain line every
@@ -49,7 +50,7 @@ func (p *progress) update(s crawler.Progress) {
 		rate = float64(s.Done) / secs
 	}
 	counts := fmt.Sprintf("%d/%d pages · %d fetched · %d not modified · %d failed · %d skipped · %.1f pages/s",
-		s.Done, s.Total, s.Fetched, s.NotModified, s.Failed, s.Skipped, rate)
+		s.Done, s.Total, s.Counts[reindex.Fetched], s.Counts[reindex.NotModified], s.Counts[reindex.PagesFailed], s.Counts[reindex.PagesSkipped], rate)
 	if !p.tty {
 		fmt.Fprintf(p.w, "crawl: %s\n", counts)
 		return

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mallihaku/mallihaku/crawler"
+	"github.com/mallihaku/mallihaku/reindex"
 )
 
 func TestProgressIsABarOnATerminalAndPlainLinesOtherwise(t *testing.T) {
@@ -15,9 +16,9 @@ func TestProgressIsABarOnATerminalAndPlainLinesOtherwise(t *testing.T) {
 	p := &progress{w: &buf, tty: true, now: func() time.Time { return clock }}
 	p.update(crawler.Progress{Done: 0, Total: 10})
 	clock = clock.Add(2 * time.Second)
-	p.update(crawler.Progress{Done: 5, Total: 10, Fetched: 5})
+	p.update(crawler.Progress{Done: 5, Total: 10, Counts: reindex.Counts{reindex.Fetched: 5}})
 	clock = clock.Add(2 * time.Second)
-	p.update(crawler.Progress{Done: 10, Total: 10, Fetched: 8, NotModified: 2})
+	p.update(crawler.Progress{Done: 10, Total: 10, Counts: reindex.Counts{reindex.Fetched: 8, reindex.NotModified: 2}})
 	out := buf.String()
 	if !strings.Contains(out, "\r[████████████░░░░░░░░░░░░] 5/10 pages") || !strings.Contains(out, "2.5 pages/s") ||
 		!strings.HasSuffix(out, "\x1b[K\n") {
@@ -28,7 +29,7 @@ func TestProgressIsABarOnATerminalAndPlainLinesOtherwise(t *testing.T) {
 	p = &progress{w: &buf, now: func() time.Time { return clock }}
 	for i := 1; i <= 10; i++ {
 		clock = clock.Add(time.Second)
-		p.update(crawler.Progress{Done: i, Total: 10, Fetched: i})
+		p.update(crawler.Progress{Done: i, Total: 10, Counts: reindex.Counts{reindex.Fetched: i}})
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 3 || strings.Contains(buf.String(), "\r") || !strings.HasPrefix(lines[2], "crawl: 10/10 pages · 10 fetched") {

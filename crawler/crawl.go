@@ -61,8 +61,6 @@ type Config struct {
 	// When the pace (Rate, or a slower robots.txt Crawl-delay) makes the run longer, a warning
 	// with the estimate is logged; the pace is kept.
 	Budget time.Duration
-	// Clock tells time and waits; nil means real time.
-	Clock Clock
 	// Logger gets the crawl's log; nil discards it.
 	Logger *slog.Logger
 	// Progress, when set, is called as pages complete with the run's counts so far. Calls do
@@ -188,9 +186,6 @@ func (cfg *Config) fill() (*url.URL, error) {
 	orDefault(&cfg.MaxFailures, 20)
 	orDefault(&cfg.MaxMissedRuns, 3)
 	orDefault(&cfg.Budget, 24*time.Hour)
-	if cfg.Clock == nil {
-		cfg.Clock = realClock{}
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -304,7 +299,7 @@ type target struct {
 
 func (r *run) do(ctx context.Context) error {
 	c := r.c
-	started := c.cfg.Clock.Now()
+	started := time.Now()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	r.fetch = c.newFetcher(cancel)
@@ -390,7 +385,7 @@ feed:
 			return err
 		}
 	}
-	c.cfg.Logger.Info("crawl done", "took", c.cfg.Clock.Now().Sub(started), "counts", r.snapshot())
+	c.cfg.Logger.Info("crawl done", "took", time.Since(started), "counts", r.snapshot())
 	return nil
 }
 
@@ -483,7 +478,7 @@ func (r *run) estimate(started time.Time, ts []target, states map[string]store.P
 			requests++
 		}
 	}
-	est := r.c.cfg.Clock.Now().Sub(started) + time.Duration(requests)*pace
+	est := time.Since(started) + time.Duration(requests)*pace
 	if est > r.c.cfg.Budget {
 		r.c.cfg.Logger.Warn("at this pace the run will outlast its budget", "estimate", est.Round(time.Second), "budget", r.c.cfg.Budget,
 			"requests", requests, "pace", pace, "crawl_delay", r.robots.crawlDelay)
@@ -536,7 +531,7 @@ func (r *run) process(ctx context.Context, t target) error {
 	switch {
 	case resp.Status == http.StatusNotModified && known:
 		r.count(reindex.NotModified)
-		prev.LastSeen, prev.Error = r.c.cfg.Clock.Now(), ""
+		prev.LastSeen, prev.Error = time.Now(), ""
 		if prev.ModelID != "" {
 			// The page is as it was; its development path or programme may not be.
 			return r.unchangedPage(ctx, log, prev)
@@ -556,7 +551,7 @@ func (r *run) process(ctx context.Context, t target) error {
 // page handles a page the site answered with 2xx, in steps: read it as HTML (html), settle
 // whose page it is (identity, alias), then read and pass on the model it holds (model).
 func (r *run) page(ctx context.Context, log *slog.Logger, u string, prev store.Page, known bool, resp *response) error {
-	now := r.c.cfg.Clock.Now()
+	now := time.Now()
 	state := store.Page{
 		URL:          u,
 		ETag:         resp.Header.Get("ETag"),

@@ -310,7 +310,7 @@ func (r *run) fetchDoc(ctx context.Context, u string, limit int64, decode func(*
 	if err != nil {
 		return nil, err
 	}
-	now := r.c.cfg.Clock.Now()
+	now := time.Now()
 	p := store.Page{
 		URL:          u,
 		ETag:         resp.Header.Get("ETag"),

@@ -17,45 +17,47 @@ func newTestRun(c *Crawler) *run {
 }
 
 func TestListingFollowsOnlyItsPagination(t *testing.T) {
-	s := newFixtureSite(t)
-	for i := range 4 {
-		next := ""
-		if i < 3 {
-			next = fmt.Sprintf(`<a href="?page=%d">seuraava</a>`, i+1)
-		}
-		uri := "/fi/toimintamallit"
-		if i > 0 {
-			uri += fmt.Sprintf("?page=%d", i)
-		}
-		s.set(uri, &fixturePage{body: fmt.Sprintf(`<html><body>
+	fakeTime(t, func(t *testing.T) {
+		s := newFixtureSite(t)
+		for i := range 4 {
+			next := ""
+			if i < 3 {
+				next = fmt.Sprintf(`<a href="?page=%d">seuraava</a>`, i+1)
+			}
+			uri := "/fi/toimintamallit"
+			if i > 0 {
+				uri += fmt.Sprintf("?page=%d", i)
+			}
+			s.set(uri, &fixturePage{body: fmt.Sprintf(`<html><body>
 <a href="/fi/toimintamalli/malli-%d">malli</a>
 <a href="/fi/toimintamalli/malli-%d/kehittamisen-polku">polku</a>
 <a href="/fi/toimintamallit?page=%d&sort=title&amp;utm_source=x">järjestä</a>
 <a href="/fi/kokonaisuudet?page=2">kokonaisuudet</a>
 %s</body></html>`, i, i, i, next)})
-	}
-	c, _ := newTestCrawler(t, s, nil)
-	r := newTestRun(c)
-	found := map[string]time.Time{}
-	if !r.listing(context.Background(), "/fi/toimintamallit", found) {
-		t.Error("listing reported incomplete")
-	}
-	var got []string
-	for u := range found {
-		got = append(got, strings.TrimPrefix(u, s.srv.URL))
-	}
-	slices.Sort(got)
-	want := []string{"/fi/toimintamalli/malli-0", "/fi/toimintamalli/malli-1", "/fi/toimintamalli/malli-2", "/fi/toimintamalli/malli-3"}
-	if !slices.Equal(got, want) {
-		t.Errorf("found %q, want %q", got, want)
-	}
-	var uris []string
-	for _, h := range s.takeHits() {
-		uris = append(uris, h.uri)
-	}
-	if want := []string{"/fi/toimintamallit", "/fi/toimintamallit?page=1", "/fi/toimintamallit?page=2", "/fi/toimintamallit?page=3"}; !slices.Equal(uris, want) {
-		t.Errorf("requests %q, want %q", uris, want)
-	}
+		}
+		c, _ := newTestCrawler(t, s, nil)
+		r := newTestRun(c)
+		found := map[string]time.Time{}
+		if !r.listing(context.Background(), "/fi/toimintamallit", found) {
+			t.Error("listing reported incomplete")
+		}
+		var got []string
+		for u := range found {
+			got = append(got, strings.TrimPrefix(u, s.base))
+		}
+		slices.Sort(got)
+		want := []string{"/fi/toimintamalli/malli-0", "/fi/toimintamalli/malli-1", "/fi/toimintamalli/malli-2", "/fi/toimintamalli/malli-3"}
+		if !slices.Equal(got, want) {
+			t.Errorf("found %q, want %q", got, want)
+		}
+		var uris []string
+		for _, h := range s.takeHits() {
+			uris = append(uris, h.uri)
+		}
+		if want := []string{"/fi/toimintamallit", "/fi/toimintamallit?page=1", "/fi/toimintamallit?page=2", "/fi/toimintamallit?page=3"}; !slices.Equal(uris, want) {
+			t.Errorf("requests %q, want %q", uris, want)
+		}
+	})
 }
 
 func TestScanHTML(t *testing.T) {

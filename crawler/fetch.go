@@ -22,19 +22,9 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// Clock tells the time and waits. The crawler paces and backs off through it, so tests
-// inject a fake one and never sleep for real.
-type Clock interface {
-	Now() time.Time
-	// Sleep waits for d or until ctx is done, returning ctx's error in that case.
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+// sleep waits for d or until ctx is done, returning ctx's error in that case. (Tests run
+// the crawler in a testing/synctest bubble, where this waits on fake time.)
+func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -89,7 +79,7 @@ type response struct {
 // fetcher does one run's HTTP: User-Agent, per-host pacing and concurrency, retries with
 // backoff that honour Retry-After, and the circuit breaker.
 type fetcher struct {
-	cfg          *Config // UserAgent, Rate, Concurrency, Timeout, MaxFailures, Clock, Logger
+	cfg          *Config // UserAgent, Rate, Concurrency, Timeout, MaxFailures, Logger
 	client       *http.Client
 	robotsClient *http.Client // for robots.txt, whose redirects may leave the site; nil is client
 	abort        func(error)  // ends the run; nil in unit tests
@@ -184,7 +174,7 @@ func (f *fetcher) do(ctx context.Context, client *http.Client, rawURL string, he
 		f.record(failed, rawURL, resp, err)
 		wait := backoff(attempt)
 		if resp != nil && (resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable) {
-			if d, ok := retryAfter(resp.Header, f.cfg.Clock.Now()); ok {
+			if d, ok := retryAfter(resp.Header, time.Now()); ok {
 				if d > maxRetryAfter {
 					err := fmt.Errorf("%w: %s asked to wait %v", ErrPaused, u.Host, d)
 					gate.close(err)
@@ -195,7 +185,7 @@ func (f *fetcher) do(ctx context.Context, client *http.Client, rawURL string, he
 					return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 				}
 				// Retry-After holds for the whole host: no request to it before then.
-				gate.pauseUntil(f.cfg.Clock.Now().Add(d))
+				gate.pauseUntil(time.Now().Add(d))
 				wait = 0
 			}
 		}
@@ -209,7 +199,7 @@ func (f *fetcher) do(ctx context.Context, client *http.Client, rawURL string, he
 			return resp, nil
 		}
 		f.cfg.Logger.Info("retrying", "url", rawURL, "attempt", attempt+1, "reason", retryReason(resp, err), "wait", wait)
-		if err := f.cfg.Clock.Sleep(ctx, wait); err != nil {
+		if err := sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", rawURL, context.Cause(ctx))
 		}
 	}
@@ -237,7 +227,7 @@ func (f *fetcher) record(failed bool, rawURL string, resp *response, err error) 
 
 // once makes one request, holding one of the host's slots until its body is read.
 func (f *fetcher) once(ctx context.Context, client *http.Client, gate *hostGate, u *url.URL, header http.Header, limit int64) (*response, error) {
-	if err := gate.acquire(ctx, f.cfg.Clock); err != nil {
+	if err := gate.acquire(ctx); err != nil {
 		return nil, err
 	}
 	defer gate.release()
@@ -354,7 +344,7 @@ type hostGate struct {
 	closed   error     // why the host gets no more requests in this run
 }
 
-func (g *hostGate) acquire(ctx context.Context, clock Clock) error {
+func (g *hostGate) acquire(ctx context.Context) error {
 	select {
 	case g.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -366,14 +356,14 @@ func (g *hostGate) acquire(ctx context.Context, clock Clock) error {
 		<-g.slots
 		return g.closed
 	}
-	now := clock.Now()
+	now := time.Now()
 	start := g.next
 	if start.Before(now) {
 		start = now
 	}
 	g.last, g.next = start, start.Add(g.interval)
 	g.mu.Unlock()
-	if err := clock.Sleep(ctx, start.Sub(now)); err != nil {
+	if err := sleep(ctx, start.Sub(now)); err != nil {
 		<-g.slots
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/text/encoding/charmap"
@@ -129,51 +130,64 @@ func TestHeaderNoindex(t *testing.T) {
 }
 
 func TestHostGatePacesRequestStarts(t *testing.T) {
-	clock := newFakeClock()
-	g := &hostGate{slots: make(chan struct{}, 1), interval: time.Second}
-	ctx := context.Background()
-	var starts []time.Time
-	for range 4 {
-		if err := g.acquire(ctx, clock); err != nil {
-			t.Fatal(err)
+	synctest.Test(t, func(t *testing.T) {
+		g := &hostGate{slots: make(chan struct{}, 1), interval: time.Second}
+		ctx := context.Background()
+		var starts []time.Time
+		for range 4 {
+			if err := g.acquire(ctx); err != nil {
+				t.Fatal(err)
+			}
+			starts = append(starts, time.Now())
+			g.release()
 		}
-		starts = append(starts, clock.Now())
+		for i := 1; i < len(starts); i++ {
+			if gap := starts[i].Sub(starts[i-1]); gap < time.Second {
+				t.Errorf("request %d started %v after the one before, want ≥ 1s", i, gap)
+			}
+		}
+		// A Retry-After pause holds back the next start; the interval does not shorten it.
+		pause := time.Now().Add(10 * time.Second)
+		g.pauseUntil(pause)
+		g.acquire(ctx)
+		if time.Now().Before(pause) {
+			t.Errorf("request started at %v, before the pause ended at %v", time.Now(), pause)
+		}
 		g.release()
-	}
-	for i := 1; i < len(starts); i++ {
-		if gap := starts[i].Sub(starts[i-1]); gap < time.Second {
-			t.Errorf("request %d started %v after the one before, want ≥ 1s", i, gap)
+		// A cancelled wait gives its slot back.
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := g.acquire(cctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("acquire with a cancelled context = %v", err)
 		}
-	}
-	// A Retry-After pause holds back the next start; the interval does not shorten it.
-	pause := clock.Now().Add(10 * time.Second)
-	g.pauseUntil(pause)
-	g.acquire(ctx, clock)
-	if clock.Now().Before(pause) {
-		t.Errorf("request started at %v, before the pause ended at %v", clock.Now(), pause)
-	}
-	g.release()
-	// A cancelled wait gives its slot back.
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := g.acquire(cctx, clock); !errors.Is(err, context.Canceled) {
-		t.Errorf("acquire with a cancelled context = %v", err)
-	}
-	if len(g.slots) != 0 {
-		t.Error("a cancelled acquire kept its slot")
-	}
+		if len(g.slots) != 0 {
+			t.Error("a cancelled acquire kept its slot")
+		}
+	})
 }
 
-func TestRealClockSleepStopsOnCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	start := time.Now()
-	if err := (realClock{}).Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
-		t.Errorf("Sleep = %v, want context.Canceled", err)
-	}
-	if time.Since(start) > time.Second {
-		t.Error("Sleep did not return at once on a cancelled context")
-	}
+func TestSleepStopsOnCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		start := time.Now()
+		if err := sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+			t.Errorf("sleep = %v, want context.Canceled", err)
+		}
+		if time.Since(start) != 0 {
+			t.Error("sleep did not return at once on a cancelled context")
+		}
+		// A context cancelled during the wait ends it then.
+		ctx, cancel = context.WithCancel(context.Background())
+		time.AfterFunc(time.Second, cancel)
+		start = time.Now()
+		if err := sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) || time.Since(start) != time.Second {
+			t.Errorf("sleep = %v after %v, want context.Canceled after the 1 s it took to cancel", err, time.Since(start))
+		}
+		if err := sleep(context.Background(), time.Minute); err != nil || time.Since(start) != time.Second+time.Minute {
+			t.Errorf("sleep = %v, ended %v after start; want nil, a minute after the cancel", err, time.Since(start))
+		}
+	})
 }
 
 func TestClientRedirectPolicy(t *testing.T) {
@@ -207,7 +221,7 @@ func TestClientRedirectPolicy(t *testing.T) {
 
 	site, _ := url.Parse(srv.URL)
 	canon := newCanonicalizer(site, extract.Innokyla())
-	cfg := &Config{UserAgent: testUserAgent, Clock: newFakeClock(), Concurrency: 2, Logger: slog.New(slog.DiscardHandler)}
+	cfg := &Config{UserAgent: testUserAgent, Concurrency: 2, Logger: slog.New(slog.DiscardHandler)}
 	f := newFetcher(cfg, newClient(2, 15*time.Second, 30*time.Second, canon.allowed), nil, nil)
 	ctx := context.Background()
 	resp, err := f.get(ctx, srv.URL+"/moved", nil, 1<<20)
@@ -240,7 +254,7 @@ func TestBodyIsCappedAtTheLimit(t *testing.T) {
 		w.Write(bytes.Repeat([]byte("a"), 5000))
 	}))
 	defer srv.Close()
-	cfg := &Config{UserAgent: testUserAgent, Clock: newFakeClock(), Concurrency: 1, Logger: slog.New(slog.DiscardHandler)}
+	cfg := &Config{UserAgent: testUserAgent, Concurrency: 1, Logger: slog.New(slog.DiscardHandler)}
 	f := newFetcher(cfg, srv.Client(), nil, nil)
 	resp, err := f.get(context.Background(), srv.URL, nil, 1000)
 	if err != nil || !resp.Truncated || len(resp.Body) != 1000 {

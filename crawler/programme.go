@@ -140,7 +140,7 @@ func (r *run) programme(ctx context.Context, u string, old practice.Programme, k
 	for _, v := range rep.NotUnderstood {
 		log.Warn("programme value not understood", "value", v)
 	}
-	p.FetchedAt = r.c.cfg.Clock.Now()
+	p.FetchedAt = time.Now()
 	p.Models = old.Models
 	if listed, ok := r.programmeListing(ctx, log, u, found); ok {
 		p.Models = listed
@@ -278,7 +278,7 @@ func (r *run) developmentPath(ctx context.Context, log *slog.Logger, modelURL st
 	var se *statusError
 	switch {
 	case errors.As(ferr, &se) && (se.code == http.StatusNotFound || se.code == http.StatusGone):
-		now := r.c.cfg.Clock.Now()
+		now := time.Now()
 		if err := r.c.cfg.Store.DeletePage(pu); err != nil {
 			return nil, "", fmt.Errorf("forget %s: %w", pu, err)
 		}

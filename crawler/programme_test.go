@@ -1,7 +1,6 @@
 package crawler
 
 import (
-	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"slices"
@@ -102,32 +101,34 @@ func TestSampleCrawlReadsDevelopmentPathsAndProgrammesAsTheManifestSays(t *testi
 }
 
 func TestAChangeToTheDevelopmentPathAloneUpdatesTheModel(t *testing.T) {
-	s := newFixtureSite(t)
-	pathOfC := pathC + "/kehittamisen-polku"
-	page := func(text string) *fixturePage {
-		return &fixturePage{body: `<html><body><h1>` + modelC.title + `</h1><h2>Tavoiteltu muutos</h2><p>` + text + `</p></body></html>`}
-	}
-	s.set(pathOfC, page("Verkosto kokoontuu joka kuukausi."))
-	c, _ := newTestCrawler(t, s, nil)
-	k, _ := refresh(t, c, false)
-	if m := putModel(k, s.url(pathC)); len(m.DevelopmentPath) != 1 || m.DevelopmentPath[0].Text != "Verkosto kokoontuu joka kuukausi." {
-		t.Fatalf("first crawl: development path %+v", m.DevelopmentPath)
-	}
-	s.clock.Sleep(context.Background(), time.Hour)
-	s.set(pathOfC, page("Verkosto kokoontuu joka viikko."))
-	k, counts := refresh(t, c, false)
-	if urls := k.urls(); !slices.Equal(urls, []string{s.url(pathC)}) {
-		t.Fatalf("after a change to C's development path alone, put %q, want C only", urls)
-	}
-	if m := putModel(k, s.url(pathC)); m.DevelopmentPath[0].Text != "Verkosto kokoontuu joka viikko." {
-		t.Errorf("the new path was not read: %+v", m.DevelopmentPath)
-	}
-	wantCounts(t, counts, map[string]int{"updated": 1, "not_modified": 3})
+	fakeTime(t, func(t *testing.T) {
+		s := newFixtureSite(t)
+		pathOfC := pathC + "/kehittamisen-polku"
+		page := func(text string) *fixturePage {
+			return &fixturePage{body: `<html><body><h1>` + modelC.title + `</h1><h2>Tavoiteltu muutos</h2><p>` + text + `</p></body></html>`}
+		}
+		s.set(pathOfC, page("Verkosto kokoontuu joka kuukausi."))
+		c, _ := newTestCrawler(t, s, nil)
+		k, _ := refresh(t, c, false)
+		if m := putModel(k, s.url(pathC)); len(m.DevelopmentPath) != 1 || m.DevelopmentPath[0].Text != "Verkosto kokoontuu joka kuukausi." {
+			t.Fatalf("first crawl: development path %+v", m.DevelopmentPath)
+		}
+		time.Sleep(time.Hour)
+		s.set(pathOfC, page("Verkosto kokoontuu joka viikko."))
+		k, counts := refresh(t, c, false)
+		if urls := k.urls(); !slices.Equal(urls, []string{s.url(pathC)}) {
+			t.Fatalf("after a change to C's development path alone, put %q, want C only", urls)
+		}
+		if m := putModel(k, s.url(pathC)); m.DevelopmentPath[0].Text != "Verkosto kokoontuu joka viikko." {
+			t.Errorf("the new path was not read: %+v", m.DevelopmentPath)
+		}
+		wantCounts(t, counts, map[string]int{"updated": 1, "not_modified": 3})
 
-	s.clock.Sleep(context.Background(), time.Hour)
-	if k, _ := refresh(t, c, false); len(k.put) != 0 {
-		t.Errorf("nothing changed, yet put %q", k.urls())
-	}
+		time.Sleep(time.Hour)
+		if k, _ := refresh(t, c, false); len(k.put) != 0 {
+			t.Errorf("nothing changed, yet put %q", k.urls())
+		}
+	})
 }
 
 func putModel(k *sink, url string) practice.Model {

@@ -63,7 +63,7 @@ func (r *robotsPolicy) allowed(u string) (ok bool) {
 // old, and without one the run ends with ErrRobotsUnavailable.
 func (c *Crawler) robots(ctx context.Context, f *fetcher) (*robotsPolicy, error) {
 	key := c.siteURL("")
-	now := c.cfg.Clock.Now()
+	now := time.Now()
 	kept, haveKept, err := c.cfg.Store.Robots(key)
 	if err != nil {
 		return nil, fmt.Errorf("read kept robots.txt: %w", err)

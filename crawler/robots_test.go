@@ -101,28 +101,30 @@ func TestRobotsCrawlDelayAndSitemaps(t *testing.T) {
 
 // TestLargeRobotsIsReadTo512KiB is RELIABILITY test 4.
 func TestLargeRobotsIsReadTo512KiB(t *testing.T) {
-	body := "User-agent: *\n" + strings.Repeat("# täytettä\n", 400<<10/12) + "Disallow: /fi/toimintamalli/salainen\n" +
-		strings.Repeat("# lisää täytettä\n", 200<<10/18) + "Disallow: /fi/toimintamalli/\n"
-	if len(body) < 600<<10 {
-		t.Fatalf("fixture robots.txt has %d bytes", len(body))
-	}
-	s := newFixtureSite(t)
-	s.set("/robots.txt", &fixturePage{contentType: "text/plain", body: body})
-	c, st := newTestCrawler(t, s, nil)
-	p, err := c.robots(context.Background(), c.newFetcher(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.allowed(s.url("/fi/toimintamalli/salainen")) {
-		t.Error("the rule at 400 KiB was not honoured")
-	}
-	if !p.allowed(s.url("/fi/toimintamalli/julkinen")) {
-		t.Error("a rule beyond 512 KiB was applied")
-	}
-	kept, _, _ := st.Robots(s.srv.URL)
-	if len(kept.Body) > robotsMaxBody || !strings.HasSuffix(kept.Body, "\n") {
-		t.Errorf("kept %d bytes of robots.txt, want at most %d, cut at a line end", len(kept.Body), robotsMaxBody)
-	}
+	fakeTime(t, func(t *testing.T) {
+		body := "User-agent: *\n" + strings.Repeat("# täytettä\n", 400<<10/12) + "Disallow: /fi/toimintamalli/salainen\n" +
+			strings.Repeat("# lisää täytettä\n", 200<<10/18) + "Disallow: /fi/toimintamalli/\n"
+		if len(body) < 600<<10 {
+			t.Fatalf("fixture robots.txt has %d bytes", len(body))
+		}
+		s := newFixtureSite(t)
+		s.set("/robots.txt", &fixturePage{contentType: "text/plain", body: body})
+		c, st := newTestCrawler(t, s, nil)
+		p, err := c.robots(context.Background(), c.newFetcher(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.allowed(s.url("/fi/toimintamalli/salainen")) {
+			t.Error("the rule at 400 KiB was not honoured")
+		}
+		if !p.allowed(s.url("/fi/toimintamalli/julkinen")) {
+			t.Error("a rule beyond 512 KiB was applied")
+		}
+		kept, _, _ := st.Robots(s.base)
+		if len(kept.Body) > robotsMaxBody || !strings.HasSuffix(kept.Body, "\n") {
+			t.Errorf("kept %d bytes of robots.txt, want at most %d, cut at a line end", len(kept.Body), robotsMaxBody)
+		}
+	})
 }
 
 // pageHits counts the requests that were not for robots.txt.
@@ -160,38 +162,43 @@ func TestRobotsStatusMapping(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := newFixtureSite(t)
+			inTime := fakeTime
 			switch {
-			case tt.stall:
+			case tt.stall: // over the network, where the timeouts are real but short
 				s.set("/robots.txt", &fixturePage{stall: true})
+				s.serve()
+				inTime = func(t *testing.T, f func(t *testing.T)) { f(t) }
 			case tt.status != http.StatusOK:
 				s.set("/robots.txt", &fixturePage{status: tt.status, body: "ei robots-tiedostoa"})
 			}
-			c, _ := newTestCrawler(t, s, func(cfg *Config) {
-				if tt.stall {
-					cfg.Timeout, cfg.HeaderTimeout = 300*time.Millisecond, 150*time.Millisecond
+			inTime(t, func(t *testing.T) {
+				c, _ := newTestCrawler(t, s, func(cfg *Config) {
+					if tt.stall {
+						cfg.Client, cfg.Timeout, cfg.HeaderTimeout = nil, 300*time.Millisecond, 150*time.Millisecond
+					}
+				})
+				k := &sink{}
+				counts, err := c.Refresh(context.Background(), false, k.Put, k.Remove)
+				hits := s.takeHits()
+				if tt.added < 0 {
+					if !errors.Is(err, ErrRobotsUnavailable) {
+						t.Errorf("Refresh error = %v, want ErrRobotsUnavailable", err)
+					}
+					if n := pageHits(hits); n != 0 || len(k.put) != 0 {
+						t.Errorf("%d pages fetched and %d models put with robots.txt unavailable, want none", n, len(k.put))
+					}
+					if n := len(hitsFor(hits, "/robots.txt")); n != 1+maxRetries {
+						t.Errorf("robots.txt asked %d times, want %d (retried)", n, 1+maxRetries)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("Refresh: %v", err)
+				}
+				if counts["added"] != tt.added {
+					t.Errorf("added %d models, want %d", counts["added"], tt.added)
 				}
 			})
-			k := &sink{}
-			counts, err := c.Refresh(context.Background(), false, k.Put, k.Remove)
-			hits := s.takeHits()
-			if tt.added < 0 {
-				if !errors.Is(err, ErrRobotsUnavailable) {
-					t.Errorf("Refresh error = %v, want ErrRobotsUnavailable", err)
-				}
-				if n := pageHits(hits); n != 0 || len(k.put) != 0 {
-					t.Errorf("%d pages fetched and %d models put with robots.txt unavailable, want none", n, len(k.put))
-				}
-				if n := len(hitsFor(hits, "/robots.txt")); n != 1+maxRetries {
-					t.Errorf("robots.txt asked %d times, want %d (retried)", n, 1+maxRetries)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Refresh: %v", err)
-			}
-			if counts["added"] != tt.added {
-				t.Errorf("added %d models, want %d", counts["added"], tt.added)
-			}
 		})
 	}
 
@@ -255,7 +262,8 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 func TestRobotsRedirects(t *testing.T) {
 	for _, hops := range []int{5, 6} {
 		t.Run(fmt.Sprint(hops), func(t *testing.T) {
-			s := newFixtureSite(t)
+			s := newFixtureSite(t) // over the network, to reach the other host
+			s.serve()
 			var otherHits []string
 			var mu sync.Mutex
 			other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -273,7 +281,7 @@ func TestRobotsRedirects(t *testing.T) {
 			}
 			s.set(fmt.Sprintf("/robots/%d", hops-1), &fixturePage{redirect: "/robots/final"})
 			s.set("/robots/final", &fixturePage{contentType: "text/plain", body: "User-agent: *\nDisallow: " + pathB + "\n"})
-			c, _ := newTestCrawler(t, s, nil)
+			c, _ := newTestCrawler(t, s, func(cfg *Config) { cfg.Client = nil })
 			k, counts := refresh(t, c, false)
 
 			hits := s.takeHits()
@@ -307,44 +315,46 @@ func TestRobotsRedirects(t *testing.T) {
 // TestRobotsCache is RELIABILITY test 5: robots.txt is kept in the store for 24 hours, then
 // asked again; when it cannot be read after that, the last good copy still rules.
 func TestRobotsCache(t *testing.T) {
-	s := newFixtureSite(t)
-	c, _ := newTestCrawler(t, s, nil)
-	robotsAsked := func() int { return len(hitsFor(s.takeHits(), "/robots.txt")) }
+	fakeTime(t, func(t *testing.T) {
+		s := newFixtureSite(t)
+		c, _ := newTestCrawler(t, s, nil)
+		robotsAsked := func() int { return len(hitsFor(s.takeHits(), "/robots.txt")) }
 
-	_, counts := refresh(t, c, false)
-	if n := robotsAsked(); n != 1 {
-		t.Errorf("first run asked robots.txt %d times, want 1", n)
-	}
-	s.clock.Sleep(context.Background(), time.Hour)
-	refresh(t, c, false)
-	if n := robotsAsked(); n != 0 {
-		t.Errorf("a run an hour later asked robots.txt %d times, want 0", n)
-	}
-	s.clock.Sleep(context.Background(), 23*time.Hour+time.Second)
-	refresh(t, c, false)
-	if n := robotsAsked(); n != 1 {
-		t.Errorf("a run 24 h + 1 s after the first asked robots.txt %d times, want 1", n)
-	}
+		_, counts := refresh(t, c, false)
+		if n := robotsAsked(); n != 1 {
+			t.Errorf("first run asked robots.txt %d times, want 1", n)
+		}
+		time.Sleep(time.Hour)
+		refresh(t, c, false)
+		if n := robotsAsked(); n != 0 {
+			t.Errorf("a run an hour later asked robots.txt %d times, want 0", n)
+		}
+		time.Sleep(23*time.Hour + time.Second)
+		refresh(t, c, false)
+		if n := robotsAsked(); n != 1 {
+			t.Errorf("a run 24 h + 1 s after the first asked robots.txt %d times, want 1", n)
+		}
 
-	// The site's robots.txt fails now: the copy from the last run still disallows the
-	// "secret" model, and the pages are crawled under it.
-	s.set("/robots.txt", &fixturePage{status: http.StatusServiceUnavailable, body: "huolto"})
-	s.clock.Sleep(context.Background(), 25*time.Hour)
-	k, counts2 := refresh(t, c, true)
-	if n := robotsAsked(); n != 1+maxRetries {
-		t.Errorf("with robots.txt failing it was asked %d times, want %d", n, 1+maxRetries)
-	}
-	if slices.Contains(k.urls(), s.url(pathSecret)) || counts2["skipped_disallowed"] != counts["skipped_disallowed"] || len(k.put) != 4 {
-		t.Errorf("with the last good copy: put %q, counts %v; want the 4 allowed models", k.urls(), counts2)
-	}
-	if !strings.Contains(s.log(), "robots.txt unreachable; obeying the last copy") {
-		t.Error("the failing robots.txt was not logged")
-	}
+		// The site's robots.txt fails now: the copy from the last run still disallows the
+		// "secret" model, and the pages are crawled under it.
+		s.set("/robots.txt", &fixturePage{status: http.StatusServiceUnavailable, body: "huolto"})
+		time.Sleep(25 * time.Hour)
+		k, counts2 := refresh(t, c, true)
+		if n := robotsAsked(); n != 1+maxRetries {
+			t.Errorf("with robots.txt failing it was asked %d times, want %d", n, 1+maxRetries)
+		}
+		if slices.Contains(k.urls(), s.url(pathSecret)) || counts2["skipped_disallowed"] != counts["skipped_disallowed"] || len(k.put) != 4 {
+			t.Errorf("with the last good copy: put %q, counts %v; want the 4 allowed models", k.urls(), counts2)
+		}
+		if !strings.Contains(s.log(), "robots.txt unreachable; obeying the last copy") {
+			t.Error("the failing robots.txt was not logged")
+		}
 
-	// A month of failures asks for an operator.
-	s.clock.Sleep(context.Background(), 31*24*time.Hour)
-	refresh(t, c, false)
-	if !strings.Contains(s.log(), "unreachable for more than 30 days") {
-		t.Error("a month without robots.txt was not logged as an error")
-	}
+		// A month of failures asks for an operator.
+		time.Sleep(31 * 24 * time.Hour)
+		refresh(t, c, false)
+		if !strings.Contains(s.log(), "unreachable for more than 30 days") {
+			t.Error("a month without robots.txt was not logged as an error")
+		}
+	})
 }

@@ -18,7 +18,6 @@ type progress struct {
 	tty     bool
 	started time.Time
 	last    time.Time
-	now     func() time.Time
 }
 
 func newProgress(w io.Writer) *progress {
@@ -28,11 +27,11 @@ func newProgress(w io.Writer) *progress {
 			tty = true
 		}
 	}
-	return &progress{w: w, tty: tty, now: time.Now}
+	return &progress{w: w, tty: tty}
 }
 
 func (p *progress) update(s crawler.Progress) {
-	now := p.now()
+	now := time.Now()
 	if p.started.IsZero() {
 		p.started = now
 	}

@@ -4,20 +4,25 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/mallihaku/mallihaku/crawler"
 	"github.com/mallihaku/mallihaku/reindex"
 )
 
+// It runs in a synctest bubble, whose clock moves only by the test's sleeps.
 func TestProgressIsABarOnATerminalAndPlainLinesOtherwise(t *testing.T) {
-	clock := time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC)
+	synctest.Test(t, progressBarAndLines)
+}
+
+func progressBarAndLines(t *testing.T) {
 	var buf bytes.Buffer
-	p := &progress{w: &buf, tty: true, now: func() time.Time { return clock }}
+	p := &progress{w: &buf, tty: true}
 	p.update(crawler.Progress{Done: 0, Total: 10})
-	clock = clock.Add(2 * time.Second)
+	time.Sleep(2 * time.Second)
 	p.update(crawler.Progress{Done: 5, Total: 10, Counts: reindex.Counts{reindex.Fetched: 5}})
-	clock = clock.Add(2 * time.Second)
+	time.Sleep(2 * time.Second)
 	p.update(crawler.Progress{Done: 10, Total: 10, Counts: reindex.Counts{reindex.Fetched: 8, reindex.NotModified: 2}})
 	out := buf.String()
 	if !strings.Contains(out, "\r[████████████░░░░░░░░░░░░] 5/10 pages") || !strings.Contains(out, "2.5 pages/s") ||
@@ -26,9 +31,9 @@ func TestProgressIsABarOnATerminalAndPlainLinesOtherwise(t *testing.T) {
 	}
 
 	buf.Reset()
-	p = &progress{w: &buf, now: func() time.Time { return clock }}
+	p = &progress{w: &buf}
 	for i := 1; i <= 10; i++ {
-		clock = clock.Add(time.Second)
+		time.Sleep(time.Second)
 		p.update(crawler.Progress{Done: i, Total: 10, Counts: reindex.Counts{reindex.Fetched: i}})
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")

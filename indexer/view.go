@@ -279,6 +279,55 @@ type Location struct {
 	Start, End int // byte offsets in the value's text
 }
 
+// MatchWithin calls fn, in document number order, for every document of within that q
+// matches, with its score as Match would give it. It advances q's searcher to the documents
+// of within only, so that a few documents cost far less than all of q's matches.
+func (v *View) MatchWithin(ctx context.Context, q query.Query, within *roaring.Bitmap, fn func(doc uint32, score float64) error) error {
+	if within.IsEmpty() {
+		return nil
+	}
+	s, err := v.searcher(ctx, q, search.SearcherOptions{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{
+		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       v.reader,
+	}
+	id := make(index.IndexInternalID, 8)
+	it := within.Iterator()
+	for i := 0; it.HasNext(); i++ {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		id.SetValue(uint64(it.Next()))
+		dm, err := s.Advance(sctx, id)
+		if err != nil {
+			return fmt.Errorf("index view: %w", err)
+		}
+		if dm == nil {
+			return nil
+		}
+		n, err := docNumber(dm.IndexInternalID)
+		if err != nil {
+			return err
+		}
+		// The searcher stands past what it returned: a document of within it passed on the
+		// way is the one it returned, or none.
+		if within.Contains(n) {
+			if err := fn(n, dm.Score); err != nil {
+				return err
+			}
+		}
+		it.AdvanceIfNeeded(n + 1)
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	return nil
+}
+
 // Locations returns where q matched in each of the documents named by ids.
 func (v *View) Locations(ctx context.Context, q query.Query, ids []string) (map[string][]Location, error) {
 	if len(ids) == 0 {

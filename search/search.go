@@ -7,6 +7,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -225,7 +226,19 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 			page = append(page, scored{doc: d})
 		}
 	} else {
-		m, err := v.match(ctx, key, text, r.Sort != "title")
+		var m *matchSet
+		var err error
+		if scored := r.Sort != "title"; scored && narrow(filtered, c.docs) {
+			// Few documents pass the filters: match the words unscored, which is quick,
+			// for the total and the facets, and score only the documents that can be shown.
+			var all *matchSet
+			if all, err = v.match(ctx, key, text, false); err == nil {
+				m, err = v.matchWithin(ctx, key, filterKey(r), text, roaring.And(all.set, filtered))
+				matched = all.set
+			}
+		} else {
+			m, err = v.match(ctx, key, text, scored)
+		}
 		if err != nil {
 			return out, matchError(err)
 		}
@@ -239,7 +252,9 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 				top.offer(sd)
 			}
 		}
-		matched = m.set
+		if matched == nil {
+			matched = m.set
+		}
 		if all := top.sorted(); from < len(all) {
 			page = all[from:]
 		}
@@ -281,6 +296,26 @@ func (s *Searcher) run(ctx context.Context, v *sharedView, c *corpus, r Request,
 		out.Hits = append(out.Hits, Hit{Model: m, Score: p.score, Highlights: highlight(m, locs[ids[i]])})
 	}
 	return out, nil
+}
+
+// narrow reports whether filters leave at most half of the documents, so that scoring only
+// those is worth a second, unscored match for the facets.
+func narrow(filtered, all *roaring.Bitmap) bool {
+	return filtered != all && 2*filtered.GetCardinality() <= all.GetCardinality()
+}
+
+// filterKey is a request's filters as a key: requests with the same key filter the same
+// documents.
+func filterKey(r Request) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(r.Filters)) {
+		fmt.Fprintf(&b, "%s=%q;", k, slices.Sorted(slices.Values(r.Filters[k])))
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Years)) {
+		fmt.Fprintf(&b, "%s=%d-%d;", k, r.Years[k].From, r.Years[k].To)
+	}
+	fmt.Fprintf(&b, "national=%t", r.IncludeNational)
+	return b.String()
 }
 
 // matchError turns what bleve says of a query it cannot afford into a message for the user.

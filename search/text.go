@@ -34,6 +34,49 @@ func (s *Searcher) textQuery(clauses []Clause) query.Query { return s.buildQuery
 // when its words as they stand find nothing (Result.Relaxed).
 func (s *Searcher) relaxedQuery(clauses []Clause) query.Query { return s.buildQuery(clauses, true) }
 
+// setQuery is q rewritten for matching without scores: in every disjunction, its term
+// queries become one disjunction of their own, whose postings bleve ORs as bitmaps instead of
+// walking each term's documents (it can do so only for a disjunction of terms alone). The
+// documents matched are the same; the scores would not be (a disjunction's score counts how
+// many of its parts matched), so a scored search uses q itself.
+func setQuery(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *query.DisjunctionQuery:
+		var terms, rest []query.Query
+		for _, d := range q.Disjuncts {
+			if _, ok := d.(*query.TermQuery); ok {
+				terms = append(terms, d)
+			} else {
+				rest = append(rest, setQuery(d))
+			}
+		}
+		if len(terms) > 1 && len(rest) > 0 {
+			rest = append(rest, query.NewDisjunctionQuery(terms))
+		} else {
+			rest = append(rest, terms...)
+		}
+		out := *q
+		out.Disjuncts = rest
+		return &out
+	case *query.ConjunctionQuery:
+		out := *q
+		out.Conjuncts = make([]query.Query, len(q.Conjuncts))
+		for i, c := range q.Conjuncts {
+			out.Conjuncts[i] = setQuery(c)
+		}
+		return &out
+	case *query.BooleanQuery:
+		out := *q
+		for _, part := range []*query.Query{&out.Must, &out.Should, &out.MustNot} {
+			if *part != nil {
+				*part = setQuery(*part)
+			}
+		}
+		return &out
+	}
+	return q
+}
+
 // hasCompound reports whether a word the query looks for (not one it excludes) is a
 // compound, that is, whether relaxedQuery differs from textQuery.
 func (s *Searcher) hasCompound(clauses []Clause) bool {

@@ -84,9 +84,38 @@ const (
 )
 
 // match returns what the words of a search match: from the view's cache when the same words
-// were searched since the index last changed, else from bleve.
+// were searched since the index last changed, else from bleve. Unscored, it matches
+// setQuery(text), which finds the same documents sooner.
 func (v *sharedView) match(ctx context.Context, words string, text query.Query, scored bool) (*matchSet, error) {
-	key := fmt.Sprintf("%t\x00%s", scored, words)
+	return v.cached(fmt.Sprintf("%t\x00%s", scored, words), func(m *matchSet) error {
+		if !scored {
+			text = setQuery(text)
+		}
+		return v.Match(ctx, text, scored, func(doc uint32, score float64) error {
+			m.docs = append(m.docs, doc)
+			if scored {
+				m.scores = append(m.scores, score)
+			}
+			return nil
+		})
+	})
+}
+
+// matchWithin returns the documents of within that the words match, with their scores:
+// those of a search whose filters leave few documents, filters being the key of within.
+func (v *sharedView) matchWithin(ctx context.Context, words, filters string, text query.Query, within *roaring.Bitmap) (*matchSet, error) {
+	return v.cached("within\x00"+filters+"\x00"+words, func(m *matchSet) error {
+		return v.MatchWithin(ctx, text, within, func(doc uint32, score float64) error {
+			m.docs = append(m.docs, doc)
+			m.scores = append(m.scores, score)
+			return nil
+		})
+	})
+}
+
+// cached returns the match set under key from the view's cache, or fills a new one and
+// keeps it.
+func (v *sharedView) cached(key string, fill func(m *matchSet) error) (*matchSet, error) {
 	v.matchMu.Lock()
 	m, ok := v.matches[key]
 	v.matchMu.Unlock()
@@ -94,14 +123,7 @@ func (v *sharedView) match(ctx context.Context, words string, text query.Query, 
 		return m, nil
 	}
 	m = &matchSet{}
-	err := v.Match(ctx, text, scored, func(doc uint32, score float64) error {
-		m.docs = append(m.docs, doc)
-		if scored {
-			m.scores = append(m.scores, score)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := fill(m); err != nil {
 		return nil, err
 	}
 	m.set = roaring.BitmapOf(m.docs...)

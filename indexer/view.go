@@ -234,6 +234,21 @@ func (v *View) searcher(ctx context.Context, q query.Query, opts search.Searcher
 // Match calls fn for every document that q matches, in document number order, with its
 // score when scored (else 0). It stops early when ctx ends or fn fails.
 func (v *View) Match(ctx context.Context, q query.Query, scored bool, fn func(doc uint32, score float64) error) error {
+	return v.match(ctx, q, scored, nil, fn)
+}
+
+// MatchWithin calls fn, in document number order, for every document of within that q
+// matches, with its score as Match would give it. It advances q's searcher to the documents
+// of within only, so that a few documents cost far less than all of q's matches.
+func (v *View) MatchWithin(ctx context.Context, q query.Query, within *roaring.Bitmap, fn func(doc uint32, score float64) error) error {
+	if within.IsEmpty() {
+		return nil
+	}
+	return v.match(ctx, q, true, within, fn)
+}
+
+// match is Match over every document (within nil) or MatchWithin.
+func (v *View) match(ctx context.Context, q query.Query, scored bool, within *roaring.Bitmap, fn func(doc uint32, score float64) error) error {
 	opts := search.SearcherOptions{}
 	if !scored {
 		opts.Score = "none"
@@ -247,13 +262,24 @@ func (v *View) Match(ctx context.Context, q query.Query, scored bool, fn func(do
 		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
 		IndexReader:       v.reader,
 	}
+	var next roaring.IntPeekable
+	if within != nil {
+		next = within.Iterator()
+	}
+	id := make(index.IndexInternalID, 8)
 	for i := 0; ; i++ {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		dm, err := s.Next(sctx)
+		var dm *search.DocumentMatch
+		if within == nil {
+			dm, err = s.Next(sctx)
+		} else if next.HasNext() {
+			id.SetValue(uint64(next.Next()))
+			dm, err = s.Advance(sctx, id)
+		}
 		if err != nil {
 			return fmt.Errorf("index view: %w", err)
 		}
@@ -264,8 +290,15 @@ func (v *View) Match(ctx context.Context, q query.Query, scored bool, fn func(do
 		if err != nil {
 			return err
 		}
-		if err := fn(n, dm.Score); err != nil {
-			return err
+		// Advanced, the searcher stands past what it returned: a document of within that it
+		// passed on the way is the one it returned, or none.
+		if within == nil || within.Contains(n) {
+			if err := fn(n, dm.Score); err != nil {
+				return err
+			}
+		}
+		if within != nil {
+			next.AdvanceIfNeeded(n + 1)
 		}
 		sctx.DocumentMatchPool.Put(dm)
 	}
@@ -277,55 +310,6 @@ type Location struct {
 	// Element is the position of the value in a field of many values (sections), else 0.
 	Element    int
 	Start, End int // byte offsets in the value's text
-}
-
-// MatchWithin calls fn, in document number order, for every document of within that q
-// matches, with its score as Match would give it. It advances q's searcher to the documents
-// of within only, so that a few documents cost far less than all of q's matches.
-func (v *View) MatchWithin(ctx context.Context, q query.Query, within *roaring.Bitmap, fn func(doc uint32, score float64) error) error {
-	if within.IsEmpty() {
-		return nil
-	}
-	s, err := v.searcher(ctx, q, search.SearcherOptions{})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	sctx := &search.SearchContext{
-		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
-		IndexReader:       v.reader,
-	}
-	id := make(index.IndexInternalID, 8)
-	it := within.Iterator()
-	for i := 0; it.HasNext(); i++ {
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		id.SetValue(uint64(it.Next()))
-		dm, err := s.Advance(sctx, id)
-		if err != nil {
-			return fmt.Errorf("index view: %w", err)
-		}
-		if dm == nil {
-			return nil
-		}
-		n, err := docNumber(dm.IndexInternalID)
-		if err != nil {
-			return err
-		}
-		// The searcher stands past what it returned: a document of within it passed on the
-		// way is the one it returned, or none.
-		if within.Contains(n) {
-			if err := fn(n, dm.Score); err != nil {
-				return err
-			}
-		}
-		it.AdvanceIfNeeded(n + 1)
-		sctx.DocumentMatchPool.Put(dm)
-	}
-	return nil
 }
 
 // Locations returns where q matched in each of the documents named by ids.

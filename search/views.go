@@ -91,13 +91,7 @@ func (v *sharedView) match(ctx context.Context, words string, text query.Query, 
 		if !scored {
 			text = setQuery(text)
 		}
-		return v.Match(ctx, text, scored, func(doc uint32, score float64) error {
-			m.docs = append(m.docs, doc)
-			if scored {
-				m.scores = append(m.scores, score)
-			}
-			return nil
-		})
+		return v.Match(ctx, text, scored, m.add(scored))
 	})
 }
 
@@ -105,12 +99,19 @@ func (v *sharedView) match(ctx context.Context, words string, text query.Query, 
 // those of a search whose filters leave few documents, filters being the key of within.
 func (v *sharedView) matchWithin(ctx context.Context, words, filters string, text query.Query, within *roaring.Bitmap) (*matchSet, error) {
 	return v.cached("within\x00"+filters+"\x00"+words, func(m *matchSet) error {
-		return v.MatchWithin(ctx, text, within, func(doc uint32, score float64) error {
-			m.docs = append(m.docs, doc)
-			m.scores = append(m.scores, score)
-			return nil
-		})
+		return v.MatchWithin(ctx, text, within, m.add(true))
 	})
+}
+
+// add returns the function that adds a document matched to m, with its score when scored.
+func (m *matchSet) add(scored bool) func(doc uint32, score float64) error {
+	return func(doc uint32, score float64) error {
+		m.docs = append(m.docs, doc)
+		if scored {
+			m.scores = append(m.scores, score)
+		}
+		return nil
+	}
 }
 
 // cached returns the match set under key from the view's cache, or fills a new one and

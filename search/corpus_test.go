@@ -9,7 +9,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/mallihaku/mallihaku/internal/synthetic"
-	"github.com/mallihaku/mallihaku/practice"
 )
 
 // TestCountingByWalkEqualsCountingByIntersection: the two ways of counting a facet over a
@@ -19,10 +18,7 @@ func TestCountingByWalkEqualsCountingByIntersection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var models []practice.Model
-	for range 80 {
-		models = append(models, g.Model())
-	}
+	models := g.Models(80)
 	s := newSearcherOf(t, models)
 	rng := rand.New(rand.NewPCG(3, 4))
 	err = s.read(context.Background(), func(ctx context.Context, v *sharedView, c *corpus) error {

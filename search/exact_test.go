@@ -20,10 +20,7 @@ func TestFacetCountsEqualBlevesOwnAfterIncrementalUpdates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var models []practice.Model
-	for range 120 {
-		models = append(models, g.Model())
-	}
+	models := g.Models(120)
 	s := newSearcherOf(t, models)
 	ix := s.index
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -14,7 +14,6 @@ import (
 
 	"github.com/mallihaku/mallihaku/internal/benchq"
 	"github.com/mallihaku/mallihaku/internal/synthetic"
-	"github.com/mallihaku/mallihaku/practice"
 )
 
 // shape is what a built bleve query holds: its leaves by kind, and what no user input may
@@ -137,10 +136,7 @@ func TestWorstQueriesAreRefusedOrBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var models []practice.Model
-	for range 60 {
-		models = append(models, g.Model())
-	}
+	models := g.Models(60)
 	s := newSearcherOf(t, models)
 	per := leavesPerClause(s)
 	before := runtime.NumGoroutine()

@@ -28,10 +28,7 @@ func TestFilteringKeepsTheUnfilteredOrderScoresAndCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var models []practice.Model
-	for range 300 {
-		models = append(models, g.Model())
-	}
+	models := g.Models(300)
 	s := newSearcherOf(t, models)
 	filters := map[string][]string{"region": {"Pirkanmaa", "Uusimaa"}, "phase": {practice.PhaseReady}}
 	if n := mustSearch(t, s, Request{Filters: filters}).Total; n == 0 || 2*n > uint64(len(models)) {

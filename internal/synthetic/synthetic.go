@@ -127,6 +127,15 @@ func (g *Generator) Model() practice.Model {
 	return m.WithEmptyLists()
 }
 
+// Models returns the generator's next n models.
+func (g *Generator) Models(n int) []practice.Model {
+	models := make([]practice.Model, n)
+	for i := range models {
+		models[i] = g.Model()
+	}
+	return models
+}
+
 // Words returns n distinct words of the generated text, common and rare, for queries.
 func (g *Generator) Words(n int) []string {
 	var out []string
